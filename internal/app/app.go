@@ -1,0 +1,153 @@
+// Package app wires Huiying together: configuration → database → bus →
+// services → HTTP server, and runs it until asked to stop, then stops it
+// gracefully in the reverse order.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/huiying/huiying/internal/attachment"
+	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/config"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/intake"
+	"github.com/huiying/huiying/internal/realtime"
+	"github.com/huiying/huiying/internal/store"
+	"github.com/huiying/huiying/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X …/app.Version=…".
+var Version = "0.1.0-dev"
+
+// App is a running Huiying node.
+type App struct {
+	cfg   config.Config
+	log   *slog.Logger
+	out   io.Writer
+	DB    *store.DB
+	Convs *conversation.Store
+	Auth  *auth.Service
+	disp  *bus.Dispatcher
+	hub   *realtime.Hub
+	in    *intake.Service
+	web   *web.Server
+}
+
+// Open opens the database, applies migrations and builds the services.
+// Messages for the operator (first-run credentials) go to out.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) (*App, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, out: out, DB: db,
+		Convs: conversation.NewStore(db, time.Now), Auth: auth.NewService(db, time.Now)}
+	secret, err := db.SettingOrInit(ctx, "contact_token_secret", func() string { return rand.Text() + rand.Text() })
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.hub = realtime.NewHub(512)
+	a.disp = bus.NewDispatcher(db, log, 500*time.Millisecond)
+	if err := a.disp.Subscribe(ctx, "realtime", false, a.hub.Handle); err != nil {
+		db.Close()
+		return nil, err
+	}
+	writers := 1
+	if db.Dialect == store.Postgres {
+		writers = 4
+	}
+	a.in = intake.New(a.Convs, intake.NopGuard{}, log, intake.Options{Writers: writers, Committed: a.disp.Notify})
+	a.web = web.New(web.Deps{
+		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth,
+		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
+		Attachments: attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")},
+		Limits:      web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},
+		Version:     Version, Ready: db.Ping,
+	})
+	return a, nil
+}
+
+// Close releases what Open acquired, for commands that do not Serve.
+func (a *App) Close() error {
+	a.in.Close()
+	return a.DB.Close()
+}
+
+// Handler is the HTTP handler (for tests that serve it themselves).
+func (a *App) Handler() http.Handler { return a.web.Handler() }
+
+// Serve listens on the configured address and serves until ctx is done,
+// then drains: WebSockets are told to reconnect, in-flight requests finish,
+// queued messages are committed, and the database is closed.
+func (a *App) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		a.Close()
+		return fmt.Errorf("listen on %s: %w (is another server using it? choose another with --addr)", a.cfg.Addr, err)
+	}
+	return a.ServeOn(ctx, ln)
+}
+
+// ServeOn is Serve on a listener the caller opened.
+func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
+	var err error
+	url := a.cfg.PublicURL
+	if url == "" {
+		url = "http://" + ln.Addr().String()
+	}
+	fmt.Fprintf(a.out, "Huiying %s is listening on %s\n  agent console: %s/\n  database: %s\n", Version, url, url, a.DB.Dialect)
+	a.log.Info("listening", "addr", ln.Addr().String(), "db", a.DB.Dialect)
+
+	dctx, stopDispatch := context.WithCancel(context.Background())
+	dispDone := make(chan struct{})
+	go func() { a.disp.Run(dctx); close(dispDone) }()
+
+	srv := &http.Server{Handler: a.web.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		stopDispatch()
+		<-dispDone
+		a.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	a.web.BeginShutdown()
+	err = srv.Shutdown(sctx)
+	a.web.WaitStreams()
+	a.in.Close()
+	a.disp.Notify()
+	time.Sleep(50 * time.Millisecond) // let the last committed events reach listeners
+	stopDispatch()
+	<-dispDone
+	a.hub.Close()
+	if cerr := a.DB.Close(); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,49 @@
+// Package apperr is the one application error type: domain packages return
+// it with a code and a message meant for the user; the HTTP edge maps the
+// code to a status. Anything else is an internal error, logged and shown as
+// "Internal error."
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Codes understood by the HTTP edge.
+const (
+	Invalid      = "invalid"        // 400
+	Unauthorized = "unauthorized"   // 401
+	Forbidden    = "forbidden"      // 403
+	NotFound     = "not_found"      // 404
+	Conflict     = "conflict"       // 409
+	TooLarge     = "too_large"      // 413
+	Unsupported  = "unsupported"    // 415
+	RateLimited  = "rate_limited"   // 429
+	Unavailable  = "unavailable"    // 503
+	BadJSON      = "malformed_json" // 400
+)
+
+// Error is an error a client can act on.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// New returns an *Error with a formatted message.
+func New(code, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the application code of err, or "" for internal errors.
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// Is reports whether err carries the given code.
+func Is(err error, code string) bool { return CodeOf(err) == code }

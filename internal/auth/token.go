@@ -1,0 +1,125 @@
+package auth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/conversation"
+)
+
+// APIToken describes an agent's API token; the secret itself is shown once.
+type APIToken struct {
+	ID        string     `json:"id"`
+	AgentID   string     `json:"agent_id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+func hashToken(tok string) string {
+	h := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateToken issues a new API token for the agent and returns its secret.
+// ttl 0 means it does not expire.
+func (s *Service) CreateToken(ctx context.Context, agentID, name string, ttl time.Duration) (string, APIToken, error) {
+	if _, err := s.AgentByID(ctx, agentID); err != nil {
+		return "", APIToken{}, err
+	}
+	secret := "hy_" + rand.Text() + rand.Text()
+	now := s.now()
+	t := APIToken{ID: conversation.NewID("tk"), AgentID: agentID, Name: name, CreatedAt: time.UnixMilli(now.UnixMilli()).UTC()}
+	var exp any
+	if ttl > 0 {
+		e := time.UnixMilli(now.Add(ttl).UnixMilli()).UTC()
+		t.ExpiresAt = &e
+		exp = e.UnixMilli()
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO api_tokens (id, agent_id, name, token_hash, created_at, expires_at, revoked)
+		VALUES (?, ?, ?, ?, ?, ?, 0)`, t.ID, agentID, name, hashToken(secret), now.UnixMilli(), exp); err != nil {
+		return "", APIToken{}, fmt.Errorf("create token: %w", err)
+	}
+	return secret, t, nil
+}
+
+// AgentForToken returns the active agent holding the API token.
+func (s *Service) AgentForToken(ctx context.Context, secret string) (Agent, error) {
+	if !strings.HasPrefix(secret, "hy_") {
+		return Agent{}, apperr.New(apperr.Unauthorized, "not a Huiying API token")
+	}
+	var agentID string
+	var exp sql.NullInt64
+	var revoked int
+	err := s.db.QueryRow(ctx, "SELECT agent_id, expires_at, revoked FROM api_tokens WHERE token_hash = ?",
+		hashToken(secret)).Scan(&agentID, &exp, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || revoked != 0 {
+		return Agent{}, apperr.New(apperr.Unauthorized, "unknown or revoked API token")
+	}
+	if err != nil {
+		return Agent{}, fmt.Errorf("check token: %w", err)
+	}
+	if exp.Valid && s.now().UnixMilli() >= exp.Int64 {
+		return Agent{}, apperr.New(apperr.Unauthorized, "API token expired; create a new one with 'huiying token create'")
+	}
+	a, err := s.AgentByID(ctx, agentID)
+	if err != nil {
+		return Agent{}, err
+	}
+	if !a.Active {
+		return Agent{}, apperr.New(apperr.Unauthorized, "the agent holding this token is deactivated")
+	}
+	return a, nil
+}
+
+// ContactTokens signs and checks the bearer tokens given to contacts. A
+// token is the contact id and an HMAC of it under the server's secret, so
+// checking one needs no database read on the hot path.
+type ContactTokens struct{ key []byte }
+
+// NewContactTokens returns a signer with the given secret key.
+func NewContactTokens(key []byte) *ContactTokens { return &ContactTokens{key: key} }
+
+func (c *ContactTokens) mac(contactID string) string {
+	m := hmac.New(sha256.New, c.key)
+	m.Write([]byte("contact:" + contactID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// Issue returns a token for the contact.
+func (c *ContactTokens) Issue(contactID string) string {
+	return "ct." + contactID + "." + c.mac(contactID)
+}
+
+// Verify returns the contact id the token was issued for.
+func (c *ContactTokens) Verify(tok string) (string, error) {
+	rest, ok := strings.CutPrefix(tok, "ct.")
+	id, sig, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 || id == "" || !hmac.Equal([]byte(sig), []byte(c.mac(id))) {
+		return "", apperr.New(apperr.Unauthorized, "invalid contact token; start a new conversation to get one")
+	}
+	return id, nil
+}
+
+// UserHash is the identity-verification hash a wallet app's backend computes
+// for its user id: hex(HMAC-SHA256(inbox secret, user id)).
+func UserHash(inboxSecret, userID string) string {
+	m := hmac.New(sha256.New, []byte(inboxSecret))
+	m.Write([]byte(userID))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// VerifyUserHash checks a user id signed by the wallet app's backend.
+func VerifyUserHash(inboxSecret, userID, hash string) bool {
+	return hmac.Equal([]byte(strings.ToLower(hash)), []byte(UserHash(inboxSecret, userID)))
+}

@@ -1,0 +1,53 @@
+// Package bus carries domain events from the transactional outbox to the
+// pipeline's subscribers. Events are written in the same transaction as the
+// change they describe (Append), and a dispatcher reads them back in id order
+// and hands them to subscribers at least once.
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/huiying/huiying/internal/store"
+)
+
+// Event types.
+const (
+	MessageCreated      = "message.created"
+	ConversationCreated = "conversation.created"
+	ConversationUpdated = "conversation.updated"
+)
+
+// Event is one outbox row.
+type Event struct {
+	ID             int64           `json:"id"`
+	Type           string          `json:"type"`
+	ConversationID string          `json:"conversation_id,omitempty"`
+	InboxID        string          `json:"inbox_id,omitempty"`
+	Seq            int64           `json:"seq,omitempty"`
+	Payload        json.RawMessage `json:"payload"`
+	CreatedAt      time.Time       `json:"created_at"`
+}
+
+// Append writes ev to the outbox inside tx. On PostgreSQL a transaction-level
+// advisory lock makes outbox ids commit in order, so the dispatcher, which
+// reads "id > cursor", can never step over a row that commits later. SQLite
+// has one writer, so its ids are in commit order already.
+func Append(ctx context.Context, tx *store.Tx, typ, conversationID, inboxID string, seq int64, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", typ, err)
+	}
+	if tx.Dialect() == store.Postgres {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(4242002)"); err != nil {
+			return fmt.Errorf("lock outbox: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO events (type, conversation_id, inbox_id, seq, payload, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, typ, conversationID, inboxID, seq, string(b), time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("write %s event: %w", typ, err)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/huiying/huiying/internal/app"
+)
+
+func tokenCreate(ctx context.Context, env Env, args []string) error {
+	var email, name string
+	var ttl time.Duration
+	cfg, err := parse(env, "token create", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "agent", "", "email of the agent the token acts as (required)")
+		fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
+		fs.DurationVar(&ttl, "ttl", 0, "lifetime, e.g. 720h (default: no expiry)")
+	})
+	if err != nil {
+		return err
+	}
+	if email == "" {
+		fmt.Fprintln(env.Stderr, "huiying token create: --agent EMAIL is required")
+		return ErrUsage
+	}
+	a, err := app.Open(ctx, cfg, newLogger(cfg, env.Stderr), env.Stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ag, err := a.Auth.AgentByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("%w (list agents in the console, or check --data)", err)
+	}
+	secret, _, err := a.Auth.CreateToken(ctx, ag.ID, name, ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, secret)
+	return nil
+}
+
+func inboxList(ctx context.Context, env Env, args []string) error {
+	var asJSON bool
+	cfg, err := parse(env, "inbox list", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	})
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, newLogger(cfg, env.Stderr), env.Stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ins, err := a.Convs.Inboxes(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ins)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tCHANNEL\tKEY")
+	for _, in := range ins {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.ID, in.Name, in.Channel, in.PublicKey)
+	}
+	return tw.Flush()
+}

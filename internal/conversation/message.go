@@ -1,0 +1,193 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// MaxBodyRunes is the longest message body accepted, in characters.
+const MaxBodyRunes = 10000
+
+// NewMessage is a message about to be appended to a conversation.
+type NewMessage struct {
+	ConversationID  string
+	ContactID       string // when set, the conversation must belong to this contact
+	Direction       Direction
+	AuthorType      string
+	AuthorID        string
+	Body            string
+	ClientMessageID string
+	Attachments     []AttachmentRef
+}
+
+// Validate checks the body and the client message id.
+func (m *NewMessage) Validate() error {
+	m.Body = strings.TrimRight(m.Body, " \t\r\n")
+	if strings.TrimSpace(m.Body) == "" && len(m.Attachments) == 0 {
+		return apperr.New(apperr.Invalid, "message body is empty")
+	}
+	if !utf8.ValidString(m.Body) {
+		return apperr.New(apperr.Invalid, "message body is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(m.Body); n > MaxBodyRunes {
+		return apperr.New(apperr.TooLarge, "message body has %d characters; the limit is %d", n, MaxBodyRunes)
+	}
+	if len(m.ClientMessageID) > 100 {
+		return apperr.New(apperr.Invalid, "client_message_id is longer than 100 characters")
+	}
+	return nil
+}
+
+// Appended is the result of appending a message.
+type Appended struct {
+	Message   Message
+	Duplicate bool // the client message id was seen before; Message is the original
+}
+
+// Append writes one message inside tx: it returns the original when the
+// client message id was already used in this conversation, otherwise takes
+// the next sequence number under the conversation's row lock, inserts the
+// message and its message.created outbox event. A conversation that is
+// resolved or snoozed is reopened by an inbound message.
+func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
+	if m.ClientMessageID != "" {
+		orig, err := scanMessage(tx.QueryRow(ctx, "SELECT "+messageCols+
+			" FROM messages WHERE conversation_id = ? AND client_message_id = ?", m.ConversationID, m.ClientMessageID))
+		if err == nil {
+			return Appended{Message: orig, Duplicate: true}, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return Appended{}, fmt.Errorf("check client message id: %w", err)
+		}
+	}
+	now := ms(s.now())
+	reopen := "status"
+	if m.Direction == Inbound {
+		reopen = "CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END"
+	}
+	q := "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ?, status = " + reopen +
+		" WHERE id = ?"
+	args := []any{now, now, m.ConversationID}
+	if m.ContactID != "" {
+		q += " AND contact_id = ?"
+		args = append(args, m.ContactID)
+	}
+	var seq int64
+	var inboxID string
+	var status Status
+	err := tx.QueryRow(ctx, q+" RETURNING last_seq, inbox_id, status", args...).Scan(&seq, &inboxID, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Appended{}, apperr.New(apperr.NotFound, "conversation %q not found", m.ConversationID)
+	}
+	if err != nil {
+		return Appended{}, fmt.Errorf("take sequence number: %w", err)
+	}
+	atts := "[]"
+	if len(m.Attachments) > 0 {
+		b, err := json.Marshal(m.Attachments)
+		if err != nil {
+			return Appended{}, fmt.Errorf("encode attachments: %w", err)
+		}
+		atts = string(b)
+	}
+	var id int64
+	if err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, seq, direction, author_type, author_id, body,
+		client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.ConversationID, seq, string(m.Direction), m.AuthorType, m.AuthorID, m.Body, nullable(m.ClientMessageID),
+		atts, now).Scan(&id); err != nil {
+		return Appended{}, fmt.Errorf("insert message: %w", err)
+	}
+	msg := Message{
+		ID: strconv.FormatInt(id, 10), ConversationID: m.ConversationID, Seq: seq, Direction: m.Direction,
+		AuthorType: m.AuthorType, AuthorID: m.AuthorID, Body: m.Body, ClientMessageID: m.ClientMessageID,
+		Attachments: m.Attachments, CreatedAt: fromMS(now),
+	}
+	if msg.Attachments == nil {
+		msg.Attachments = []AttachmentRef{}
+	}
+	ev := MessageEvent{Message: msg, InboxID: inboxID, Status: status}
+	if err := bus.Append(ctx, tx, bus.MessageCreated, m.ConversationID, inboxID, seq, ev); err != nil {
+		return Appended{}, err
+	}
+	return Appended{Message: msg}, nil
+}
+
+// MessageEvent is the payload of a message.created event.
+type MessageEvent struct {
+	Message Message `json:"message"`
+	InboxID string  `json:"inbox_id"`
+	Status  Status  `json:"conversation_status"`
+}
+
+const messageCols = `id, conversation_id, seq, direction, author_type, author_id, body,
+	COALESCE(client_message_id, ''), attachments, created_at`
+
+func scanMessage(row scanner) (Message, error) {
+	var m Message
+	var id, created int64
+	var atts string
+	if err := row.Scan(&id, &m.ConversationID, &m.Seq, &m.Direction, &m.AuthorType, &m.AuthorID, &m.Body,
+		&m.ClientMessageID, &atts, &created); err != nil {
+		return m, err
+	}
+	m.ID = strconv.FormatInt(id, 10)
+	m.CreatedAt = fromMS(created)
+	m.Attachments = []AttachmentRef{}
+	if atts != "[]" && atts != "" {
+		if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil {
+			return m, fmt.Errorf("message %s attachments: %w", m.ID, err)
+		}
+	}
+	return m, nil
+}
+
+// Messages returns up to limit messages with seq > after, in order. Notes
+// are left out unless withNotes is set (contacts never see notes).
+func (s *Store) Messages(ctx context.Context, conversationID string, after int64, limit int, withNotes bool) ([]Message, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q := "SELECT " + messageCols + " FROM messages WHERE conversation_id = ? AND seq > ?"
+	if !withNotes {
+		q += " AND direction <> 'note'"
+	}
+	rows, err := s.db.Query(ctx, q+" ORDER BY seq LIMIT ?", conversationID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// AppendOne appends a single message in its own transaction (agent replies,
+// notes, system messages). Inbound messages go through intake instead.
+func (s *Store) AppendOne(ctx context.Context, m NewMessage) (Appended, error) {
+	if err := m.Validate(); err != nil {
+		return Appended{}, err
+	}
+	var out Appended
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = s.Append(ctx, tx, m)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,131 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// Store reads and writes conversations and everything hanging off them.
+type Store struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// NewStore returns a Store on db. now is the clock (time.Now in production).
+func NewStore(db *store.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
+
+// DB returns the underlying database.
+func (s *Store) DB() *store.DB { return s.db }
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+const conversationCols = `id, inbox_id, contact_id, status, priority, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+	attributes, snoozed_until, last_seq, created_at, updated_at, last_activity_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanConversation(row scanner) (Conversation, error) {
+	var c Conversation
+	var attrs string
+	var snoozed sql.NullInt64
+	var created, updated, activity int64
+	if err := row.Scan(&c.ID, &c.InboxID, &c.ContactID, &c.Status, &c.Priority, &c.AssigneeID, &c.TeamID,
+		&attrs, &snoozed, &c.LastSeq, &created, &updated, &activity); err != nil {
+		return c, err
+	}
+	c.Attributes = map[string]string{}
+	if err := json.Unmarshal([]byte(attrs), &c.Attributes); err != nil {
+		return c, fmt.Errorf("conversation %s attributes: %w", c.ID, err)
+	}
+	if snoozed.Valid {
+		t := fromMS(snoozed.Int64)
+		c.SnoozedUntil = &t
+	}
+	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = fromMS(created), fromMS(updated), fromMS(activity)
+	c.Tags = []string{}
+	return c, nil
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Conversation returns one conversation with its tags.
+func (s *Store) Conversation(ctx context.Context, id string) (Conversation, error) {
+	return getConversation(ctx, s.db, id)
+}
+
+func getConversation(ctx context.Context, q querier, id string) (Conversation, error) {
+	c, err := scanConversation(q.QueryRow(ctx, "SELECT "+conversationCols+" FROM conversations WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, apperr.New(apperr.NotFound, "conversation %q not found", id)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read conversation %s: %w", id, err)
+	}
+	tags, err := loadTags(ctx, q, []string{id})
+	if err != nil {
+		return c, err
+	}
+	if t := tags[id]; t != nil {
+		c.Tags = t
+	}
+	return c, nil
+}
+
+func loadTags(ctx context.Context, q querier, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	query := "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (" + placeholders(len(ids)) + ") ORDER BY tag"
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return nil, fmt.Errorf("read tags: %w", err)
+		}
+		out[id] = append(out[id], tag)
+	}
+	return out, rows.Err()
+}
+
+func placeholders(n int) string {
+	b := make([]byte, 0, n*2)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

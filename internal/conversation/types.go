@@ -1,0 +1,152 @@
+// Package conversation holds Huiying's core domain: contacts, inboxes,
+// conversations and their messages, with the rules that govern them and the
+// queries that read and write them.
+package conversation
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"time"
+)
+
+// Status is where a conversation stands.
+type Status string
+
+// Conversation statuses.
+const (
+	StatusOpen     Status = "open"
+	StatusPending  Status = "pending"
+	StatusSnoozed  Status = "snoozed"
+	StatusResolved Status = "resolved"
+	StatusClosed   Status = "closed"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusOpen, StatusPending, StatusSnoozed, StatusResolved, StatusClosed:
+		return true
+	}
+	return false
+}
+
+// Priority orders conversations in queues.
+type Priority string
+
+// Priorities.
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool {
+	switch p {
+	case PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
+		return true
+	}
+	return false
+}
+
+// Direction says who a message is from and who sees it.
+type Direction string
+
+// Message directions. Notes are visible to agents only.
+const (
+	Inbound  Direction = "inbound"
+	Outbound Direction = "outbound"
+	Note     Direction = "note"
+	Bot      Direction = "bot"
+	System   Direction = "system"
+)
+
+// VisibleToContact reports whether the contact may see messages of d.
+func (d Direction) VisibleToContact() bool { return d != Note }
+
+// Inbox is one channel instance (a web chat, an email address, …).
+type Inbox struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Channel    string    `json:"channel"`
+	PublicKey  string    `json:"public_key"`
+	HMACSecret string    `json:"-"`
+	TeamID     string    `json:"team_id,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Contact is an end user.
+type Contact struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	Email      string            `json:"email"`
+	ExternalID string            `json:"external_id,omitempty"`
+	Attributes map[string]string `json:"attributes"`
+	CreatedAt  time.Time         `json:"created_at"`
+}
+
+// Conversation is one support thread between a contact and the team.
+type Conversation struct {
+	ID             string            `json:"id"`
+	InboxID        string            `json:"inbox_id"`
+	ContactID      string            `json:"contact_id"`
+	Status         Status            `json:"status"`
+	Priority       Priority          `json:"priority"`
+	AssigneeID     string            `json:"assignee_id,omitempty"`
+	TeamID         string            `json:"team_id,omitempty"`
+	Tags           []string          `json:"tags"`
+	Attributes     map[string]string `json:"attributes"`
+	SnoozedUntil   *time.Time        `json:"snoozed_until,omitempty"`
+	LastSeq        int64             `json:"last_seq"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
+	LastActivityAt time.Time         `json:"last_activity_at"`
+}
+
+// AttachmentRef is the metadata of an attachment carried by a message.
+type AttachmentRef struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+}
+
+// Message is one entry in a conversation's timeline.
+type Message struct {
+	ID              string          `json:"id"`
+	ConversationID  string          `json:"conversation_id"`
+	Seq             int64           `json:"seq"`
+	Direction       Direction       `json:"direction"`
+	AuthorType      string          `json:"author_type"`
+	AuthorID        string          `json:"author_id,omitempty"`
+	Body            string          `json:"body"`
+	ClientMessageID string          `json:"client_message_id,omitempty"`
+	Attachments     []AttachmentRef `json:"attachments"`
+	CreatedAt       time.Time       `json:"created_at"`
+}
+
+// Author types.
+const (
+	AuthorContact = "contact"
+	AuthorAgent   = "agent"
+	AuthorBot     = "bot"
+	AuthorSystem  = "system"
+)
+
+// NewID returns a random, URL-safe identifier with a readable prefix.
+func NewID(prefix string) string { return prefix + "_" + rand.Text() }
+
+// ms converts a time to the Unix milliseconds stored in the database.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored Unix milliseconds to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func attrsJSON(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return string(b)
+}

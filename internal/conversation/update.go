@@ -1,0 +1,153 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// Change is a partial update of a conversation; nil fields stay as they are.
+type Change struct {
+	Status       *Status
+	SnoozedUntil *time.Time // with StatusSnoozed
+	Priority     *Priority
+	AssigneeID   *string // "" unassigns
+	TeamID       *string // "" clears
+	Tags         *[]string
+	Attributes   map[string]*string // nil value deletes the key
+}
+
+func (c *Change) validate(now time.Time) error {
+	if c.Status != nil && !c.Status.Valid() {
+		return apperr.New(apperr.Invalid, "unknown status %q (use open, pending, snoozed, resolved or closed)", *c.Status)
+	}
+	if c.Status != nil && *c.Status == StatusSnoozed {
+		if c.SnoozedUntil == nil || !c.SnoozedUntil.After(now) {
+			return apperr.New(apperr.Invalid, "snoozing needs snoozed_until in the future")
+		}
+	}
+	if c.Priority != nil && !c.Priority.Valid() {
+		return apperr.New(apperr.Invalid, "unknown priority %q (use low, normal, high or urgent)", *c.Priority)
+	}
+	if c.Tags != nil {
+		seen := map[string]bool{}
+		clean := []string{}
+		for _, t := range *c.Tags {
+			t = strings.ToLower(strings.TrimSpace(t))
+			if t == "" || seen[t] {
+				continue
+			}
+			if utf8.RuneCountInString(t) > 50 {
+				return apperr.New(apperr.Invalid, "tag %q is longer than 50 characters", t)
+			}
+			seen[t] = true
+			clean = append(clean, t)
+		}
+		if len(clean) > 50 {
+			return apperr.New(apperr.Invalid, "a conversation can have at most 50 tags")
+		}
+		sort.Strings(clean)
+		*c.Tags = clean
+	}
+	for k, v := range c.Attributes {
+		if k == "" || len(k) > 100 {
+			return apperr.New(apperr.Invalid, "attribute name %q must be 1 to 100 characters", k)
+		}
+		if v != nil && len(*v) > 2000 {
+			return apperr.New(apperr.Invalid, "attribute %q is longer than 2000 characters", k)
+		}
+	}
+	return nil
+}
+
+// Update applies ch to the conversation and records a conversation.updated
+// event, all in one transaction, and returns the updated conversation.
+func (s *Store) Update(ctx context.Context, id string, ch Change) (Conversation, error) {
+	now := s.now()
+	if err := ch.validate(now); err != nil {
+		return Conversation{}, err
+	}
+	var out Conversation
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		c, err := getConversation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ch.Status != nil {
+			c.Status = *ch.Status
+			c.SnoozedUntil = nil
+			if c.Status == StatusSnoozed {
+				t := fromMS(ms(*ch.SnoozedUntil))
+				c.SnoozedUntil = &t
+			}
+		}
+		if ch.Priority != nil {
+			c.Priority = *ch.Priority
+		}
+		if ch.AssigneeID != nil {
+			if *ch.AssigneeID != "" {
+				if err := mustExist(ctx, tx, "agents", *ch.AssigneeID, "agent"); err != nil {
+					return err
+				}
+			}
+			c.AssigneeID = *ch.AssigneeID
+		}
+		if ch.TeamID != nil {
+			if *ch.TeamID != "" {
+				if err := mustExist(ctx, tx, "teams", *ch.TeamID, "team"); err != nil {
+					return err
+				}
+			}
+			c.TeamID = *ch.TeamID
+		}
+		for k, v := range ch.Attributes {
+			if v == nil {
+				delete(c.Attributes, k)
+			} else {
+				c.Attributes[k] = *v
+			}
+		}
+		var snoozed any
+		if c.SnoozedUntil != nil {
+			snoozed = ms(*c.SnoozedUntil)
+		}
+		c.UpdatedAt = fromMS(ms(now))
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = ?, snoozed_until = ?, priority = ?, assignee_id = ?,
+			team_id = ?, attributes = ?, updated_at = ? WHERE id = ?`, string(c.Status), snoozed, string(c.Priority),
+			nullable(c.AssigneeID), nullable(c.TeamID), attrsJSON(c.Attributes), ms(now), id); err != nil {
+			return fmt.Errorf("update conversation %s: %w", id, err)
+		}
+		if ch.Tags != nil {
+			if _, err := tx.Exec(ctx, "DELETE FROM conversation_tags WHERE conversation_id = ?", id); err != nil {
+				return fmt.Errorf("update tags of %s: %w", id, err)
+			}
+			for _, t := range *ch.Tags {
+				if _, err := tx.Exec(ctx, "INSERT INTO conversation_tags (conversation_id, tag) VALUES (?, ?)", id, t); err != nil {
+					return fmt.Errorf("update tags of %s: %w", id, err)
+				}
+			}
+			c.Tags = *ch.Tags
+		}
+		out = c
+		return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c)
+	})
+	return out, err
+}
+
+func mustExist(ctx context.Context, tx *store.Tx, table, id, what string) error {
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n); err != nil {
+		return fmt.Errorf("check %s %s: %w", what, id, err)
+	}
+	if n == 0 {
+		return apperr.New(apperr.Invalid, "%s %q does not exist", what, id)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+// Package intake is the one path by which inbound messages enter Huiying:
+// normalize, guard, then commit the message and its outbox event, and only
+// then acknowledge with the message's sequence number. Concurrent senders
+// share transactions (group commit), so one fsync covers many messages.
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// Inbound is one message from an end user, as a channel adapter hands it over.
+type Inbound struct {
+	Channel         string
+	ConversationID  string
+	ContactID       string // the authenticated sender; the conversation must be theirs
+	ClientMessageID string
+	Body            string
+	Attachments     []conversation.AttachmentRef
+}
+
+// Ack is what the sender gets once the message is committed.
+type Ack struct {
+	Message   conversation.Message
+	Duplicate bool // a retry: Message is the one first stored
+}
+
+// Guard inspects and may rewrite an inbound message before it is stored
+// (secret scrubbing, wallet entity detection). It must not keep the original.
+type Guard interface {
+	Inspect(ctx context.Context, in *Inbound) error
+}
+
+// NopGuard lets every message through unchanged.
+type NopGuard struct{}
+
+// Inspect does nothing.
+func (NopGuard) Inspect(context.Context, *Inbound) error { return nil }
+
+// ErrClosed is returned for messages submitted after shutdown began.
+var ErrClosed = apperr.New(apperr.Unavailable, "the server is shutting down; retry with the same client_message_id")
+
+// Options tune the group commit.
+type Options struct {
+	MaxBatch int // messages per transaction (default 512)
+	Writers  int // concurrent writer transactions (default 1; more helps PostgreSQL only)
+	// Committed is called after every commit, so the bus can publish at once.
+	Committed func()
+}
+
+// Service accepts inbound messages.
+type Service struct {
+	convs *conversation.Store
+	db    *store.DB
+	guard Guard
+	log   *slog.Logger
+	opt   Options
+
+	queue   chan *request
+	mu      sync.RWMutex
+	closed  bool
+	writers sync.WaitGroup
+}
+
+type request struct {
+	ctx  context.Context
+	msg  conversation.NewMessage
+	done chan result
+}
+
+type result struct {
+	ack Ack
+	err error
+}
+
+// New starts the service's writers. Close stops them after the queue drains.
+func New(convs *conversation.Store, guard Guard, log *slog.Logger, opt Options) *Service {
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 512
+	}
+	if opt.Writers <= 0 {
+		opt.Writers = 1
+	}
+	if guard == nil {
+		guard = NopGuard{}
+	}
+	s := &Service{convs: convs, db: convs.DB(), guard: guard, log: log, opt: opt,
+		queue: make(chan *request, opt.MaxBatch*4)}
+	for range opt.Writers {
+		s.writers.Add(1)
+		go s.writer()
+	}
+	return s
+}
+
+// Submit runs in on the intake path and returns after it is committed.
+func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
+	in.Body = normalize(in.Body)
+	if err := s.guard.Inspect(ctx, &in); err != nil {
+		return Ack{}, fmt.Errorf("guard: %w", err)
+	}
+	nm := conversation.NewMessage{
+		ConversationID: in.ConversationID, ContactID: in.ContactID, Direction: conversation.Inbound,
+		AuthorType: conversation.AuthorContact, AuthorID: in.ContactID, Body: in.Body,
+		ClientMessageID: in.ClientMessageID, Attachments: in.Attachments,
+	}
+	if err := nm.Validate(); err != nil {
+		return Ack{}, err
+	}
+	req := &request{ctx: ctx, msg: nm, done: make(chan result, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return Ack{}, ErrClosed
+	}
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return Ack{}, ctx.Err()
+	}
+	s.mu.RUnlock()
+	// Once queued the message will be written even if the caller goes away;
+	// a retry with the same client message id then gets the original ack.
+	r := <-req.done
+	return r.ack, r.err
+}
+
+// Close stops accepting messages, writes everything already queued and
+// waits for the writers to finish.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.mu.Unlock()
+	s.writers.Wait()
+}
+
+func (s *Service) writer() {
+	defer s.writers.Done()
+	batch := make([]*request, 0, s.opt.MaxBatch)
+	for first := range s.queue {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < s.opt.MaxBatch {
+			select {
+			case r, ok := <-s.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit writes a batch in one transaction. Requests that fail on their own
+// (unknown conversation) write nothing and do not spoil the batch; if the
+// transaction itself fails, each request is retried alone so one bad
+// message cannot take others down with it.
+func (s *Service) commit(batch []*request) {
+	ctx := context.Background()
+	results := make([]result, len(batch))
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		for i, r := range batch {
+			a, err := s.convs.Append(ctx, tx, r.msg)
+			if err != nil && apperr.CodeOf(err) == "" {
+				return err
+			}
+			results[i] = result{ack: Ack{Message: a.Message, Duplicate: a.Duplicate}, err: err}
+		}
+		return nil
+	})
+	if err != nil && len(batch) > 1 {
+		s.log.Warn("intake batch failed; retrying messages one by one", "size", len(batch), "err", err)
+		for _, r := range batch {
+			s.commit([]*request{r})
+		}
+		return
+	}
+	if err != nil {
+		results[0] = result{err: fmt.Errorf("store message: %w", err)}
+	}
+	if s.opt.Committed != nil {
+		s.opt.Committed()
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// normalize makes line endings uniform and drops NUL bytes, which some
+// clients send and PostgreSQL refuses in text.
+func normalize(body string) string {
+	if strings.ContainsAny(body, "\r\x00") {
+		body = strings.ReplaceAll(body, "\r\n", "\n")
+		body = strings.ReplaceAll(body, "\r", "\n")
+		body = strings.ReplaceAll(body, "\x00", "")
+	}
+	return body
+}
+
+// IsClosed reports whether err means the service is shutting down.
+func IsClosed(err error) bool { return errors.Is(err, ErrClosed) }

@@ -1,0 +1,250 @@
+// Package store opens Huiying's database (embedded SQLite or PostgreSQL),
+// applies the embedded migrations and keeps the few dialect differences in
+// one place so that every other package writes one set of portable SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the application's database handle. Writes go through Write, reads
+// through Read: on SQLite these are a single writer connection and a pool of
+// read-only connections (SQLite allows one writer at a time and readers never
+// block it in WAL mode); on PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+
+	mu     sync.RWMutex
+	rebind map[string]string
+}
+
+// Open opens the database named by url. An empty url or one starting with
+// "sqlite:" or "file:" means SQLite; a plain path is also SQLite; a url
+// starting with "postgres://" or "postgresql://" means PostgreSQL.
+func Open(ctx context.Context, url string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return openPostgres(ctx, url)
+	default:
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
+		if path == "" {
+			return nil, errors.New("open database: empty SQLite path")
+		}
+		return openSQLite(ctx, path)
+	}
+}
+
+// SQLitePath is the database file inside a data folder.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "huiying.db") }
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("open database: create folder for %s: %w", path, err)
+	}
+	// synchronous=FULL: a commit is on disk before we acknowledge it, which is
+	// the whole promise of intake. Group commit in intake amortises the fsync.
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_txlock=immediate"
+	w, err := sql.Open("sqlite", "file:"+path+pragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+pragmas+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{Dialect: SQLite, write: w, read: r, rebind: map[string]string{}}, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	db.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
+	db.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w (check --db and that the server is running)", err)
+	}
+	return &DB{Dialect: Postgres, write: db, read: db, rebind: map[string]string{}}, nil
+}
+
+// Close closes all connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Q rewrites a query written with "?" placeholders for the dialect. Results
+// are cached: queries are constants, so the cache stays small.
+func (db *DB) Q(query string) string {
+	if db.Dialect != Postgres {
+		return query
+	}
+	db.mu.RLock()
+	q, ok := db.rebind[query]
+	db.mu.RUnlock()
+	if ok {
+		return q
+	}
+	q = rebindDollar(query)
+	db.mu.Lock()
+	db.rebind[query] = q
+	db.mu.Unlock()
+	return q
+}
+
+// rebindDollar turns ? into $1, $2, … outside of string literals.
+func rebindDollar(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	inStr := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inStr = !inStr
+			b.WriteByte(c)
+		case c == '?' && !inStr:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Tx is a write transaction whose Exec/Query take "?" placeholders.
+type Tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// Begin starts a write transaction. Callers: defer tx.Rollback(), then Commit.
+func (db *DB) Begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin transaction: %w", err)
+	}
+	return &Tx{db: db, tx: tx}, nil
+}
+
+// InTx runs fn in a write transaction and commits it when fn succeeds.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Exec runs a statement in the transaction.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.Q(query), args...)
+}
+
+// Query runs a query in the transaction.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.Q(query), args...)
+}
+
+// QueryRow runs a single-row query in the transaction.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.Q(query), args...)
+}
+
+// Dialect is the engine the transaction runs on.
+func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
+
+// Commit commits the transaction.
+func (tx *Tx) Commit() error {
+	if err := tx.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Rollback aborts the transaction; after Commit it is a no-op.
+func (tx *Tx) Rollback() { _ = tx.tx.Rollback() }
+
+// Query runs a read query.
+func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.Q(query), args...)
+}
+
+// QueryRow runs a single-row read query.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.Q(query), args...)
+}
+
+// Exec runs a single write statement in its own transaction.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.write.ExecContext(ctx, db.Q(query), args...)
+}
+
+// Ping checks that the database answers; used by readiness checks.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("database ping: %w", err)
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on
+// either engine.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}

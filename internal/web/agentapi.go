@@ -1,0 +1,256 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/conversation"
+)
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, agentFrom(r))
+}
+
+type listResponse struct {
+	Conversations []conversation.Conversation `json:"conversations"`
+	Total         int                         `json:"total"`
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := conversation.Filter{
+		Status: conversation.Status(q.Get("status")), InboxID: q.Get("inbox_id"), TeamID: q.Get("team_id"),
+		Tag: q.Get("tag"), ContactID: q.Get("contact_id"),
+	}
+	switch a := q.Get("assignee"); a {
+	case "", "all":
+	case "me":
+		f.AssigneeID = agentFrom(r).ID
+	case "unassigned":
+		f.Unassigned = true
+	default:
+		f.AssigneeID = a
+	}
+	for name, dst := range map[string]*int64{"before": &f.Before} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				s.fail(w, r, apperr.New(apperr.Invalid, "%s must be a number of milliseconds, got %q", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			s.fail(w, r, apperr.New(apperr.Invalid, "limit must be 1 to 200, got %q", v))
+			return
+		}
+		f.Limit = n
+	}
+	convs, total, err := s.Conversations.List(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listResponse{Conversations: convs, Total: total})
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Conversations.Conversation(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type patchRequest struct {
+	Status       *conversation.Status   `json:"status"`
+	SnoozedUntil *time.Time             `json:"snoozed_until"`
+	Priority     *conversation.Priority `json:"priority"`
+	AssigneeID   *string                `json:"assignee_id"` // "me", an agent id, or "" to unassign
+	TeamID       *string                `json:"team_id"`
+	Tags         *[]string              `json:"tags"`
+	Attributes   map[string]*string     `json:"attributes"` // null deletes an attribute
+}
+
+func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
+	var req patchRequest
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.AssigneeID != nil && *req.AssigneeID == "me" {
+		id := agentFrom(r).ID
+		req.AssigneeID = &id
+	}
+	c, err := s.Conversations.Update(r.Context(), r.PathValue("id"), conversation.Change{
+		Status: req.Status, SnoozedUntil: req.SnoozedUntil, Priority: req.Priority, AssigneeID: req.AssigneeID,
+		TeamID: req.TeamID, Tags: req.Tags, Attributes: req.Attributes,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) agentMessages(w http.ResponseWriter, r *http.Request) {
+	after, err := afterParam(r, "after")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.Conversations.Conversation(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msgs, err := s.Conversations.Messages(r.Context(), c.ID, after, 0, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, messagesResponse{Messages: msgs})
+}
+
+type agentSendRequest struct {
+	Body            string `json:"body"`
+	Private         bool   `json:"private"` // an internal note, never shown to the contact
+	ClientMessageID string `json:"client_message_id"`
+}
+
+func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
+	var req agentSendRequest
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dir := conversation.Outbound
+	if req.Private {
+		dir = conversation.Note
+	}
+	a, err := s.Conversations.AppendOne(r.Context(), conversation.NewMessage{
+		ConversationID: r.PathValue("id"), Direction: dir, AuthorType: conversation.AuthorAgent,
+		AuthorID: agentFrom(r).ID, Body: req.Body, ClientMessageID: req.ClientMessageID,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if a.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, a.Message)
+}
+
+func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Conversations.Contact(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
+	ins, err := s.Conversations.Inboxes(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"inboxes": ins})
+}
+
+func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name    string `json:"name"`
+		Channel string `json:"channel"`
+	}
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Channel != "" && req.Channel != conversation.ChannelWebChat && req.Channel != conversation.ChannelAPI {
+		s.fail(w, r, apperr.New(apperr.Invalid, "channel must be webchat or api, got %q", req.Channel))
+		return
+	}
+	in, err := s.Conversations.CreateInbox(r.Context(), req.Name, req.Channel)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The HMAC secret is shown to the admin who creates the inbox so the
+	// wallet backend can sign user ids; it is not listed afterwards.
+	writeJSON(w, http.StatusCreated, map[string]any{"inbox": in, "hmac_secret": in.HMACSecret})
+}
+
+func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
+	as, err := s.Auth.Agents(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agents": as})
+}
+
+func (s *Server) createAgent(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Email    string    `json:"email"`
+		Name     string    `json:"name"`
+		Role     auth.Role `json:"role"`
+		Password string    `json:"password"`
+	}
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Role == "" {
+		req.Role = auth.RoleAgent
+	}
+	pw := req.Password
+	if pw == "" {
+		pw = auth.NewPassword()
+	}
+	a, err := s.Auth.CreateAgent(r.Context(), req.Email, req.Name, req.Role, pw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp := map[string]any{"agent": a}
+	if req.Password == "" {
+		resp["password"] = pw
+	}
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.Conversations.Teams(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"teams": ts})
+}
+
+func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, err := s.Conversations.CreateTeam(r.Context(), req.Name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
+}

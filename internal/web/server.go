@@ -1,0 +1,145 @@
+// Package web is Huiying's HTTP edge: the route tables, the JSON API for
+// contacts and agents, the WebSocket streams, health checks and the OpenAPI
+// document. It turns domain errors into responses and nothing else.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/huiying/huiying/internal/attachment"
+	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/intake"
+	"github.com/huiying/huiying/internal/realtime"
+)
+
+// Limits bound what a client may send.
+type Limits struct {
+	MaxRequestBytes int64 // JSON request bodies
+	MaxUploadBytes  int64 // one attachment
+}
+
+// Deps is everything the HTTP edge talks to.
+type Deps struct {
+	Log           *slog.Logger
+	Conversations *conversation.Store
+	Intake        *intake.Service
+	Auth          *auth.Service
+	ContactTokens *auth.ContactTokens
+	Hub           *realtime.Hub
+	Attachments   attachment.Storage
+	Limits        Limits
+	Version       string
+	// Ready reports whether the server can take traffic (database reachable).
+	Ready func(ctx context.Context) error
+}
+
+// Server holds the handlers.
+type Server struct {
+	Deps
+	log    *slog.Logger
+	routes []Route
+
+	// shutdown is closed when the server begins to stop; WebSocket loops
+	// end on it so http.Server.Shutdown can drain them.
+	shutdown     chan struct{}
+	shutdownOnce sync.Once
+	wsWG         sync.WaitGroup
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Handler http.HandlerFunc
+}
+
+// Access is who may call a route.
+type Access int
+
+// Access levels.
+const (
+	Public     Access = iota // anyone (health, OpenAPI, widget conversation start)
+	Contact                  // a contact token
+	Agent                    // any active agent
+	Supervisor               // supervisors and admins
+	Admin                    // admins
+)
+
+// New returns a Server.
+func New(d Deps) *Server {
+	if d.Limits.MaxRequestBytes <= 0 {
+		d.Limits.MaxRequestBytes = 64 << 10
+	}
+	if d.Limits.MaxUploadBytes <= 0 {
+		d.Limits.MaxUploadBytes = 10 << 20
+	}
+	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{})}
+	s.routes = s.routeTable()
+	return s
+}
+
+// Routes returns the route table (for the OpenAPI coverage test).
+func (s *Server) Routes() []Route { return s.routes }
+
+// Handler builds the mux.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Path, s.guard(rt))
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errBody("not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
+	})
+	return logRequests(s.log, mux)
+}
+
+// BeginShutdown makes WebSocket streams close so connections can drain.
+func (s *Server) BeginShutdown() {
+	s.shutdownOnce.Do(func() { close(s.shutdown) })
+}
+
+// WaitStreams waits for WebSocket handlers to return.
+func (s *Server) WaitStreams() { s.wsWG.Wait() }
+
+func errBody(code, msg string) errorBody {
+	var b errorBody
+	b.Error.Code, b.Error.Message = code, msg
+	return b
+}
+
+func (s *Server) routeTable() []Route {
+	return []Route{
+		{"GET", "/healthz", Public, s.healthz},
+		{"GET", "/readyz", Public, s.readyz},
+		{"GET", "/api/v1/openapi.json", Public, s.openapi},
+
+		{"POST", "/api/v1/widget/{inbox_key}/conversations", Public, s.widgetStart},
+		{"POST", "/api/v1/widget/conversations/{id}/messages", Contact, s.widgetSend},
+		{"GET", "/api/v1/widget/conversations/{id}/messages", Contact, s.widgetMessages},
+		{"POST", "/api/v1/widget/conversations/{id}/attachments", Contact, s.widgetUpload},
+		{"GET", "/api/v1/widget/conversations/{id}/attachments/{attachment_id}", Contact, s.widgetAttachment},
+		{"GET", "/ws/contact", Contact, s.wsContact},
+
+		{"GET", "/api/v1/me", Agent, s.me},
+		{"GET", "/api/v1/conversations", Agent, s.listConversations},
+		{"GET", "/api/v1/conversations/{id}", Agent, s.getConversation},
+		{"PATCH", "/api/v1/conversations/{id}", Agent, s.patchConversation},
+		{"GET", "/api/v1/conversations/{id}/messages", Agent, s.agentMessages},
+		{"POST", "/api/v1/conversations/{id}/messages", Agent, s.agentSend},
+		{"POST", "/api/v1/conversations/{id}/attachments", Agent, s.agentUpload},
+		{"GET", "/api/v1/conversations/{id}/attachments/{attachment_id}", Agent, s.agentAttachment},
+		{"GET", "/api/v1/contacts/{id}", Agent, s.getContact},
+		{"GET", "/api/v1/inboxes", Agent, s.listInboxes},
+		{"POST", "/api/v1/inboxes", Admin, s.createInbox},
+		{"GET", "/api/v1/agents", Agent, s.listAgents},
+		{"POST", "/api/v1/agents", Admin, s.createAgent},
+		{"GET", "/api/v1/teams", Agent, s.listTeams},
+		{"POST", "/api/v1/teams", Admin, s.createTeam},
+		{"GET", "/ws/agent", Agent, s.wsAgent},
+	}
+}

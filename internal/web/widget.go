@@ -1,0 +1,142 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/intake"
+)
+
+type startRequest struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	// UserID and UserHash identify a signed-in wallet user: the wallet's
+	// backend computes UserHash = hex(HMAC-SHA256(inbox secret, UserID)).
+	UserID   string `json:"user_id"`
+	UserHash string `json:"user_hash"`
+}
+
+type startResponse struct {
+	ConversationID string `json:"conversation_id"`
+	ContactToken   string `json:"contact_token"`
+	ContactID      string `json:"contact_id"`
+}
+
+func (s *Server) widgetStart(w http.ResponseWriter, r *http.Request) {
+	var req startRequest
+	if r.ContentLength != 0 {
+		if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	inbox, err := s.Conversations.InboxByKey(r.Context(), r.PathValue("inbox_key"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	nc := conversation.NewContact{Name: req.Name, Email: req.Email}
+	if req.UserID != "" || req.UserHash != "" {
+		if !auth.VerifyUserHash(inbox.HMACSecret, req.UserID, req.UserHash) {
+			s.fail(w, r, apperr.New(apperr.Unauthorized, "user_hash does not match user_id; compute it on your backend as hex(HMAC-SHA256(inbox secret, user_id))"))
+			return
+		}
+		nc.ExternalID = inbox.ID + ":" + req.UserID
+	}
+	conv, contact, err := s.Conversations.Start(r.Context(), inbox, nc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, startResponse{
+		ConversationID: conv.ID, ContactToken: s.ContactTokens.Issue(contact.ID), ContactID: contact.ID,
+	})
+}
+
+type sendRequest struct {
+	ClientMessageID string `json:"client_message_id"`
+	Body            string `json:"body"`
+}
+
+type ackResponse struct {
+	MessageID string `json:"message_id"`
+	Seq       int64  `json:"seq"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) {
+	var req sendRequest
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ack, err := s.Intake.Submit(r.Context(), intake.Inbound{
+		Channel: conversation.ChannelWebChat, ConversationID: r.PathValue("id"), ContactID: contactFrom(r),
+		ClientMessageID: req.ClientMessageID, Body: req.Body,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeAck(w, ack)
+}
+
+func writeAck(w http.ResponseWriter, ack intake.Ack) {
+	status := http.StatusCreated
+	if ack.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, ackResponse{MessageID: ack.Message.ID, Seq: ack.Message.Seq, Duplicate: ack.Duplicate})
+}
+
+// contactConversation loads the conversation and checks it is the caller's.
+// Another contact's conversation looks exactly like a missing one, so ids
+// cannot be probed.
+func (s *Server) contactConversation(r *http.Request) (conversation.Conversation, error) {
+	c, err := s.Conversations.Conversation(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return c, err
+	}
+	if c.ContactID != contactFrom(r) {
+		return c, apperr.New(apperr.NotFound, "conversation %q not found", r.PathValue("id"))
+	}
+	return c, nil
+}
+
+type messagesResponse struct {
+	Messages []conversation.Message `json:"messages"`
+}
+
+func afterParam(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, apperr.New(apperr.Invalid, "%s must be a sequence number (0 or more), got %q", name, v)
+	}
+	return n, nil
+}
+
+func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request) {
+	after, err := afterParam(r, "after")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.contactConversation(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msgs, err := s.Conversations.Messages(r.Context(), c.ID, after, 0, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, messagesResponse{Messages: msgs})
+}

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/realtime"
+)
+
+var noModTime time.Time
+
+const (
+	wsWriteTimeout = 10 * time.Second
+	wsPingEvery    = 30 * time.Second
+)
+
+type wsMessageFrame struct {
+	Type    string               `json:"type"`
+	Message conversation.Message `json:"message"`
+}
+
+type wsEventFrame struct {
+	Type  string    `json:"type"`
+	Event bus.Event `json:"event"`
+}
+
+type wsAuthFrame struct {
+	Type  string `json:"type"`
+	Token string `json:"token"`
+}
+
+func (s *Server) accept(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
+	// Origins are not restricted: the widget runs on the wallet operator's
+	// pages, and every stream is authorised by a bearer token, not a cookie.
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(16 << 10)
+	return c, nil
+}
+
+func writeFrame(ctx context.Context, c *websocket.Conn, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+	defer cancel()
+	return c.Write(wctx, websocket.MessageText, b)
+}
+
+// wsContact streams one conversation's messages to its contact: first every
+// message after the client's last sequence, read from the database, then
+// live ones, so a reconnecting client gets no gap and no duplicate.
+func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
+	after, err := afterParam(r, "after")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	convID := r.URL.Query().Get("conversation")
+	contactID := contactFrom(r)
+	if contactID != "" {
+		// Check before upgrading so an HTTP client gets a JSON error.
+		c, err := s.Conversations.Conversation(r.Context(), convID)
+		if err != nil || c.ContactID != contactID {
+			s.fail(w, r, apperr.New(apperr.NotFound, "conversation %q not found", convID))
+			return
+		}
+	}
+	conn, err := s.accept(w, r)
+	if err != nil {
+		return
+	}
+	s.wsWG.Add(1)
+	defer s.wsWG.Done()
+	ctx := r.Context()
+	if contactID == "" {
+		var af wsAuthFrame
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, b, err := conn.Read(rctx)
+		cancel()
+		if err == nil {
+			err = json.Unmarshal(b, &af)
+		}
+		id, verr := s.ContactTokens.Verify(af.Token)
+		if err != nil || verr != nil {
+			conn.Close(websocket.StatusPolicyViolation, "send {\"type\":\"auth\",\"token\":CONTACT_TOKEN} first")
+			return
+		}
+		c, err := s.Conversations.Conversation(ctx, convID)
+		if err != nil || c.ContactID != id {
+			conn.Close(websocket.StatusPolicyViolation, "conversation not found")
+			return
+		}
+	}
+	sub := s.Hub.Conversation(convID)
+	defer s.Hub.Remove(sub)
+	ctx = conn.CloseRead(ctx)
+	last := after
+	send := func(m conversation.Message) error {
+		if m.Seq <= last {
+			return nil
+		}
+		last = m.Seq
+		if !m.Direction.VisibleToContact() {
+			return nil
+		}
+		return writeFrame(ctx, conn, wsMessageFrame{Type: "message", Message: m})
+	}
+	catchUp := func() error {
+		for {
+			msgs, err := s.Conversations.Messages(ctx, convID, last, 500, true)
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				if err := send(m); err != nil {
+					return err
+				}
+			}
+			if len(msgs) < 500 {
+				return nil
+			}
+		}
+	}
+	if err := catchUp(); err != nil {
+		conn.Close(websocket.StatusInternalError, "could not read messages; reconnect")
+		return
+	}
+	s.stream(ctx, conn, sub, func(e bus.Event) error {
+		if e.Type != bus.MessageCreated {
+			return nil
+		}
+		if e.Seq > last+1 {
+			return catchUp() // never skip: fill a gap from the database
+		}
+		var me conversation.MessageEvent
+		if err := json.Unmarshal(e.Payload, &me); err != nil {
+			return err
+		}
+		return send(me.Message)
+	})
+}
+
+// stream forwards hub events until the client leaves, falls behind, or the
+// server shuts down, pinging now and then to keep proxies from timing out.
+func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime.Sub, handle func(bus.Event) error) {
+	ping := time.NewTicker(wsPingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			conn.Close(websocket.StatusNormalClosure, "")
+			return
+		case <-s.shutdown:
+			conn.Close(websocket.StatusGoingAway, "server restarting; reconnect with your last seq")
+			return
+		case <-sub.Dropped:
+			conn.Close(websocket.StatusTryAgainLater, "too slow; reconnect with your last seq")
+			return
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				conn.CloseNow()
+				return
+			}
+		case e := <-sub.C:
+			if err := handle(e); err != nil {
+				if !errors.Is(err, context.Canceled) {
+					s.log.Debug("websocket write failed", "err", err)
+				}
+				conn.CloseNow()
+				return
+			}
+		}
+	}
+}
+
+// wsAgent streams every outbox event to an agent's console. With
+// ?after=EVENT_ID it first replays the events the console missed.
+func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
+	after, err := afterParam(r, "after")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	conn, err := s.accept(w, r)
+	if err != nil {
+		return
+	}
+	s.wsWG.Add(1)
+	defer s.wsWG.Done()
+	sub := s.Hub.Agents()
+	defer s.Hub.Remove(sub)
+	ctx := conn.CloseRead(r.Context())
+	last := after
+	if after == 0 {
+		if last, err = bus.LastEventID(ctx, s.Conversations.DB()); err != nil {
+			conn.Close(websocket.StatusInternalError, "could not read events; reconnect")
+			return
+		}
+	}
+	send := func(e bus.Event) error {
+		if e.ID <= last {
+			return nil
+		}
+		last = e.ID
+		return writeFrame(ctx, conn, wsEventFrame{Type: "event", Event: e})
+	}
+	catchUp := func() error {
+		for {
+			evs, err := bus.ReadEvents(ctx, s.Conversations.DB(), last, 500)
+			if err != nil {
+				return err
+			}
+			for _, e := range evs {
+				if err := send(e); err != nil {
+					return err
+				}
+			}
+			if len(evs) < 500 {
+				return nil
+			}
+		}
+	}
+	if err := catchUp(); err != nil {
+		conn.Close(websocket.StatusInternalError, "could not read events; reconnect")
+		return
+	}
+	s.stream(ctx, conn, sub, send)
+}
