@@ -61,6 +61,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		db.Close()
 		return nil, err
 	}
+	if err := a.Convs.Prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.hub = realtime.NewHub(512)
 	a.disp = bus.NewDispatcher(db, log, 500*time.Millisecond)
 	if err := a.disp.Subscribe(ctx, "realtime", false, a.hub.Handle); err != nil {

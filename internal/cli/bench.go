@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/huiying/huiying/internal/app"
@@ -28,11 +29,23 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 	dur := fs.Duration("duration", 0, "send for this long instead of a fixed count, e.g. 30s")
 	ws := fs.Bool("ws", true, "each user also holds a contact WebSocket and checks its messages come back")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return ErrUsage
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	base, key := *target, *inbox
 	if base == "" {

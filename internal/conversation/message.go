@@ -61,8 +61,7 @@ type Appended struct {
 // resolved or snoozed is reopened by an inbound message.
 func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
 	if m.ClientMessageID != "" {
-		orig, err := scanMessage(tx.QueryRow(ctx, "SELECT "+messageCols+
-			" FROM messages WHERE conversation_id = ? AND client_message_id = ?", m.ConversationID, m.ClientMessageID))
+		orig, err := scanMessage(tx.QueryRow(ctx, dedupeQuery, m.ConversationID, m.ClientMessageID))
 		if err == nil {
 			return Appended{Message: orig, Duplicate: true}, nil
 		}
@@ -71,21 +70,16 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		}
 	}
 	now := ms(s.now())
-	reopen := "status"
-	if m.Direction == Inbound {
-		reopen = "CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END"
-	}
-	q := "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ?, status = " + reopen +
-		" WHERE id = ?"
+	q := seqQueryAgent
 	args := []any{now, now, m.ConversationID}
 	if m.ContactID != "" {
-		q += " AND contact_id = ?"
+		q = seqQueryContact
 		args = append(args, m.ContactID)
 	}
 	var seq int64
 	var inboxID string
 	var status Status
-	err := tx.QueryRow(ctx, q+" RETURNING last_seq, inbox_id, status", args...).Scan(&seq, &inboxID, &status)
+	err := tx.QueryRow(ctx, q, args...).Scan(&seq, &inboxID, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Appended{}, apperr.New(apperr.NotFound, "conversation %q not found", m.ConversationID)
 	}
@@ -101,8 +95,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		atts = string(b)
 	}
 	var id int64
-	if err := tx.QueryRow(ctx, `INSERT INTO messages (conversation_id, seq, direction, author_type, author_id, body,
-		client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	if err := tx.QueryRow(ctx, insertMessageQuery,
 		m.ConversationID, seq, string(m.Direction), m.AuthorType, m.AuthorID, m.Body, nullable(m.ClientMessageID),
 		atts, now).Scan(&id); err != nil {
 		return Appended{}, fmt.Errorf("insert message: %w", err)
@@ -120,6 +113,26 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		return Appended{}, err
 	}
 	return Appended{Message: msg}, nil
+}
+
+// The statements of the write path, prepared once at start (Prepare).
+// Inbound messages reopen a resolved or snoozed conversation and must come
+// from the conversation's contact.
+const (
+	dedupeQuery     = "SELECT " + messageCols + " FROM messages WHERE conversation_id = ? AND client_message_id = ?"
+	seqQueryContact = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ?, " +
+		"status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END " +
+		"WHERE id = ? AND contact_id = ? RETURNING last_seq, inbox_id, status"
+	seqQueryAgent = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ? " +
+		"WHERE id = ? RETURNING last_seq, inbox_id, status"
+	insertMessageQuery = "INSERT INTO messages (conversation_id, seq, direction, author_type, author_id, body, " +
+		"client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+
+// Prepare prepares the write path's statements; call it once at start.
+func (s *Store) Prepare(ctx context.Context) error {
+	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery},
+		bus.Queries(s.db.Dialect)...)...)
 }
 
 // MessageEvent is the payload of a message.created event.

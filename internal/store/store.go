@@ -40,6 +40,7 @@ type DB struct {
 
 	mu     sync.RWMutex
 	rebind map[string]string
+	stmts  map[string]*sql.Stmt // prepared on the write pool, keyed by the "?" query
 }
 
 // Open opens the database named by url. An empty url or one starting with
@@ -88,7 +89,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{Dialect: SQLite, write: w, read: r, rebind: map[string]string{}}, nil
+	return &DB{Dialect: SQLite, write: w, read: r, rebind: map[string]string{}, stmts: map[string]*sql.Stmt{}}, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
@@ -105,11 +106,17 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w (check --db and that the server is running)", err)
 	}
-	return &DB{Dialect: Postgres, write: db, read: db, rebind: map[string]string{}}, nil
+	return &DB{Dialect: Postgres, write: db, read: db, rebind: map[string]string{}, stmts: map[string]*sql.Stmt{}}, nil
 }
 
 // Close closes all connections.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = map[string]*sql.Stmt{}
+	db.mu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -161,8 +168,9 @@ func rebindDollar(query string) string {
 
 // Tx is a write transaction whose Exec/Query take "?" placeholders.
 type Tx struct {
-	db *DB
-	tx *sql.Tx
+	db    *DB
+	tx    *sql.Tx
+	stmts map[*sql.Stmt]*sql.Stmt // prepared statements bound to this transaction
 }
 
 // Begin starts a write transaction. Callers: defer tx.Rollback(), then Commit.
@@ -187,18 +195,75 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return tx.Commit()
 }
 
+// Prepare prepares queries on the write pool, to be reused by every
+// transaction that runs them: this skips SQL parsing on the intake hot path.
+// Call it before writes begin: on SQLite the write pool has one connection,
+// and preparing while a transaction holds it would wait for that
+// transaction to end.
+func (db *DB) Prepare(ctx context.Context, queries ...string) error {
+	for _, q := range queries {
+		st, err := db.write.PrepareContext(ctx, db.Q(q))
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		db.mu.Lock()
+		if old, ok := db.stmts[q]; ok {
+			old.Close()
+		}
+		db.stmts[q] = st
+		db.mu.Unlock()
+	}
+	return nil
+}
+
+// stmt returns the prepared statement for query, or nil.
+func (db *DB) stmt(query string) *sql.Stmt {
+	db.mu.RLock()
+	st := db.stmts[query]
+	db.mu.RUnlock()
+	return st
+}
+
+// prepared returns the transaction's binding of query's prepared
+// statement, or nil. Binding once per transaction matters: a group-commit
+// batch runs the same few statements hundreds of times.
+func (tx *Tx) prepared(ctx context.Context, query string) *sql.Stmt {
+	st := tx.db.stmt(query)
+	if st == nil {
+		return nil
+	}
+	if b, ok := tx.stmts[st]; ok {
+		return b
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[*sql.Stmt]*sql.Stmt{}
+	}
+	b := tx.tx.StmtContext(ctx, st)
+	tx.stmts[st] = b
+	return b
+}
+
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.tx.ExecContext(ctx, tx.db.Q(query), args...)
 }
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.tx.QueryContext(ctx, tx.db.Q(query), args...)
 }
 
 // QueryRow runs a single-row query in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, tx.db.Q(query), args...)
 }
 

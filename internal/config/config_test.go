@@ -1,0 +1,81 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestDefaultsAreValid(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	build := Register(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	c, err := build()
+	if err != nil {
+		t.Fatalf("defaults rejected: %v", err)
+	}
+	if c.Addr != "127.0.0.1:8080" || !strings.HasSuffix(c.DataDir, "huiying-data") || c.MaxRequestBytes != 65536 {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if !strings.HasPrefix(c.DatabaseURL(), "sqlite:") {
+		t.Fatalf("default database %q, want SQLite", c.DatabaseURL())
+	}
+}
+
+func TestEnvironmentAndFlags(t *testing.T) {
+	t.Setenv("HUIYING_ADDR", "127.0.0.1:9999")
+	t.Setenv("HUIYING_LOG_FORMAT", "json")
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	build := Register(fs)
+	if err := fs.Parse([]string{"--log-format", "text"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9999" {
+		t.Errorf("addr %q, want the environment's", c.Addr)
+	}
+	if c.LogFormat != "text" {
+		t.Errorf("log format %q, want the flag's", c.LogFormat)
+	}
+}
+
+func TestInvalidValuesAreNamed(t *testing.T) {
+	cases := map[string][]string{
+		"--addr":              {"--addr", "nohost"},
+		"--db":                {"--db", "mysql://x"},
+		"--log-format":        {"--log-format", "xml"},
+		"--max-request-bytes": {"--max-request-bytes", "ten"},
+		"--shutdown-timeout":  {"--shutdown-timeout", "soon"},
+	}
+	for want, args := range cases {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		build := Register(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := build(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: error %v, want one naming %s", args, err, want)
+		}
+	}
+}
+
+// The README's configuration table must list every option.
+func TestReadmeListsEveryOption(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range Options {
+		if !strings.Contains(string(b), "`--"+o.Flag+"`") || !strings.Contains(string(b), "`"+o.Env+"`") {
+			t.Errorf("README.md does not list --%s / %s", o.Flag, o.Env)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package store
+
+// RebindDollar is exported for tests.
+var RebindDollar = rebindDollar
