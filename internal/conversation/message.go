@@ -54,21 +54,15 @@ type Appended struct {
 	Duplicate bool // the client message id was seen before; Message is the original
 }
 
-// Append writes one message inside tx: it returns the original when the
-// client message id was already used in this conversation, otherwise takes
-// the next sequence number under the conversation's row lock, inserts the
-// message and its message.created outbox event. A conversation that is
-// resolved or snoozed is reopened by an inbound message.
+// Append writes one message inside tx: it takes the next sequence number
+// under the conversation's row lock, inserts the message and its
+// message.created outbox event. When the client message id was already used
+// in this conversation it writes nothing and returns the original. An
+// inbound message reopens a resolved or snoozed conversation.
 func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
-	if m.ClientMessageID != "" {
-		orig, err := scanMessage(tx.QueryRow(ctx, dedupeQuery, m.ConversationID, m.ClientMessageID))
-		if err == nil {
-			return Appended{Message: orig, Duplicate: true}, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return Appended{}, fmt.Errorf("check client message id: %w", err)
-		}
-	}
+	// The common path is three statements: take the sequence number, insert
+	// the message (a repeated client message id inserts nothing), insert the
+	// event. A duplicate is rare and undoes its sequence number.
 	now := ms(s.now())
 	q := seqQueryAgent
 	args := []any{now, now, m.ConversationID}
@@ -95,10 +89,20 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		atts = string(b)
 	}
 	var id int64
-	if err := tx.QueryRow(ctx, insertMessageQuery,
+	err = tx.QueryRow(ctx, insertMessageQuery,
 		m.ConversationID, seq, string(m.Direction), m.AuthorType, m.AuthorID, m.Body, nullable(m.ClientMessageID),
-		atts, now).Scan(&id); err != nil {
+		atts, now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.duplicate(ctx, tx, m)
+	}
+	if err != nil {
 		return Appended{}, fmt.Errorf("insert message: %w", err)
+	}
+	if m.Direction == Inbound && (status == StatusResolved || status == StatusSnoozed) {
+		if _, err := tx.Exec(ctx, reopenQuery, m.ConversationID); err != nil {
+			return Appended{}, fmt.Errorf("reopen conversation: %w", err)
+		}
+		status = StatusOpen
 	}
 	msg := Message{
 		ID: strconv.FormatInt(id, 10), ConversationID: m.ConversationID, Seq: seq, Direction: m.Direction,
@@ -120,19 +124,33 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 // from the conversation's contact.
 const (
 	dedupeQuery     = "SELECT " + messageCols + " FROM messages WHERE conversation_id = ? AND client_message_id = ?"
-	seqQueryContact = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ?, " +
-		"status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END " +
+	seqQueryContact = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ? " +
 		"WHERE id = ? AND contact_id = ? RETURNING last_seq, inbox_id, status"
 	seqQueryAgent = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ? " +
 		"WHERE id = ? RETURNING last_seq, inbox_id, status"
 	insertMessageQuery = "INSERT INTO messages (conversation_id, seq, direction, author_type, author_id, body, " +
-		"client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+		"client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) " +
+		"ON CONFLICT (conversation_id, client_message_id) DO NOTHING RETURNING id"
+	reopenQuery = "UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?"
 )
 
 // Prepare prepares the write path's statements; call it once at start.
 func (s *Store) Prepare(ctx context.Context) error {
-	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery},
+	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery},
 		bus.Queries(s.db.Dialect)...)...)
+}
+
+// duplicate gives back the sequence number just taken and returns the
+// message first stored under the client message id.
+func (s *Store) duplicate(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
+	if _, err := tx.Exec(ctx, "UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?", m.ConversationID); err != nil {
+		return Appended{}, fmt.Errorf("undo sequence number: %w", err)
+	}
+	orig, err := scanMessage(tx.QueryRow(ctx, dedupeQuery, m.ConversationID, m.ClientMessageID))
+	if err != nil {
+		return Appended{}, fmt.Errorf("read original of client message %q: %w", m.ClientMessageID, err)
+	}
+	return Appended{Message: orig, Duplicate: true}, nil
 }
 
 // MessageEvent is the payload of a message.created event.
