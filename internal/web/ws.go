@@ -196,22 +196,25 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Subscribe and fix the starting point before the handshake completes,
+	// so every event committed after the client sees the connection open
+	// reaches it.
+	sub := s.Hub.Agents()
+	defer s.Hub.Remove(sub)
+	last := after
+	if after == 0 {
+		if last, err = bus.LastEventID(r.Context(), s.Conversations.DB()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	conn, err := s.accept(w, r)
 	if err != nil {
 		return
 	}
 	s.wsWG.Add(1)
 	defer s.wsWG.Done()
-	sub := s.Hub.Agents()
-	defer s.Hub.Remove(sub)
 	ctx := conn.CloseRead(r.Context())
-	last := after
-	if after == 0 {
-		if last, err = bus.LastEventID(ctx, s.Conversations.DB()); err != nil {
-			conn.Close(websocket.StatusInternalError, "could not read events; reconnect")
-			return
-		}
-	}
 	send := func(e bus.Event) error {
 		if e.ID <= last {
 			return nil
