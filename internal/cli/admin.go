@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/app"
+	"github.com/huiying/huiying/internal/conversation"
 )
 
 func tokenCreate(ctx context.Context, env Env, args []string) error {
@@ -61,9 +62,20 @@ func inboxList(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if asJSON {
+		// The CLI runs with access to the data folder, i.e. as an operator:
+		// it shows each inbox's HMAC secret, which the wallet's backend needs
+		// to sign user ids.
+		type inboxWithSecret struct {
+			conversation.Inbox
+			HMACSecret string `json:"hmac_secret"`
+		}
+		out := make([]inboxWithSecret, len(ins))
+		for i, in := range ins {
+			out[i] = inboxWithSecret{in, in.HMACSecret}
+		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(ins)
+		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tCHANNEL\tKEY")

@@ -32,7 +32,7 @@ type NewMessage struct {
 
 // Validate checks the body and the client message id.
 func (m *NewMessage) Validate() error {
-	m.Body = strings.TrimRight(m.Body, " \t\r\n")
+	m.Body = strings.TrimRight(NormalizeBody(m.Body), " \t\n")
 	if strings.TrimSpace(m.Body) == "" && len(m.Attachments) == 0 {
 		return apperr.New(apperr.Invalid, "message body is empty")
 	}
@@ -46,6 +46,17 @@ func (m *NewMessage) Validate() error {
 		return apperr.New(apperr.Invalid, "client_message_id is longer than 100 characters")
 	}
 	return nil
+}
+
+// NormalizeBody makes line endings uniform and drops NUL bytes, which some
+// clients send and PostgreSQL refuses in text.
+func NormalizeBody(body string) string {
+	if strings.ContainsAny(body, "\r\x00") {
+		body = strings.ReplaceAll(body, "\r\n", "\n")
+		body = strings.ReplaceAll(body, "\r", "\n")
+		body = strings.ReplaceAll(body, "\x00", "")
+	}
+	return body
 }
 
 // Appended is the result of appending a message.

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -103,7 +102,7 @@ func New(convs *conversation.Store, guard Guard, log *slog.Logger, opt Options) 
 
 // Submit runs in on the intake path and returns after it is committed.
 func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
-	in.Body = normalize(in.Body)
+	in.Body = conversation.NormalizeBody(in.Body)
 	if err := s.guard.Inspect(ctx, &in); err != nil {
 		return Ack{}, fmt.Errorf("guard: %w", err)
 	}
@@ -200,17 +199,6 @@ func (s *Service) commit(batch []*request) {
 	for i, r := range batch {
 		r.done <- results[i]
 	}
-}
-
-// normalize makes line endings uniform and drops NUL bytes, which some
-// clients send and PostgreSQL refuses in text.
-func normalize(body string) string {
-	if strings.ContainsAny(body, "\r\x00") {
-		body = strings.ReplaceAll(body, "\r\n", "\n")
-		body = strings.ReplaceAll(body, "\r", "\n")
-		body = strings.ReplaceAll(body, "\x00", "")
-	}
-	return body
 }
 
 // IsClosed reports whether err means the service is shutting down.

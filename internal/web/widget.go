@@ -39,6 +39,10 @@ func (s *Server) widgetStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nc := conversation.NewContact{Name: req.Name, Email: req.Email}
+	if len(req.UserID) > 150 {
+		s.fail(w, r, apperr.New(apperr.Invalid, "user_id is longer than 150 bytes"))
+		return
+	}
 	if req.UserID != "" || req.UserHash != "" {
 		if !auth.VerifyUserHash(inbox.HMACSecret, req.UserID, req.UserHash) {
 			s.fail(w, r, apperr.New(apperr.Unauthorized, "user_hash does not match user_id; compute it on your backend as hex(HMAC-SHA256(inbox secret, user_id))"))
