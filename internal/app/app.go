@@ -71,11 +71,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		db.Close()
 		return nil, err
 	}
-	writers := 1
-	if db.Dialect == store.Postgres {
-		writers = 4
-	}
-	a.in = intake.New(a.Convs, intake.NopGuard{}, log, intake.Options{Writers: writers, Committed: a.disp.Notify})
+	a.Convs.OnCommit(a.disp.Notify)
+	a.in = intake.New(a.Convs, intake.NopGuard{}, log, intake.Options{Committed: a.disp.Notify})
 	a.web = web.New(web.Deps{
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth,
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,

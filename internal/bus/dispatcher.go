@@ -74,7 +74,18 @@ func (d *Dispatcher) startCursor(ctx context.Context, name string, durable bool)
 			return 0, fmt.Errorf("read cursor of %s: %w", name, err)
 		}
 	}
-	return LastEventID(ctx, d.db)
+	cur, err := LastEventID(ctx, d.db)
+	if err != nil {
+		return 0, err
+	}
+	if durable {
+		// Store the starting point now: a subscriber that stops before its
+		// first delivery must still resume here, not at a later newest event.
+		if err := d.saveCursor(ctx, name, cur); err != nil {
+			return 0, err
+		}
+	}
+	return cur, nil
 }
 
 // LastEventID returns the id of the newest outbox event (0 when empty).

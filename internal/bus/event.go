@@ -31,32 +31,24 @@ type Event struct {
 	CreatedAt      time.Time       `json:"created_at"`
 }
 
-const (
-	lockQuery   = "SELECT pg_advisory_xact_lock(4242002)"
-	insertQuery = "INSERT INTO events (type, conversation_id, inbox_id, seq, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-)
+const insertQuery = "INSERT INTO events (type, conversation_id, inbox_id, seq, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 
 // Queries are Append's statements on the dialect, for preparing at start.
 func Queries(d store.Dialect) []string {
 	if d == store.Postgres {
-		return []string{lockQuery, insertQuery}
+		return []string{store.WriteLockQuery, insertQuery}
 	}
 	return []string{insertQuery}
 }
 
-// Append writes ev to the outbox inside tx. On PostgreSQL a transaction-level
-// advisory lock makes outbox ids commit in order, so the dispatcher, which
-// reads "id > cursor", can never step over a row that commits later. SQLite
-// has one writer, so its ids are in commit order already.
+// Append writes ev to the outbox inside tx. Write transactions run one at
+// a time on both engines (see store.DB.Begin), so outbox ids commit in
+// order and the dispatcher, which reads "id > cursor", never steps over a
+// row that commits later.
 func Append(ctx context.Context, tx *store.Tx, typ, conversationID, inboxID string, seq int64, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)
-	}
-	if tx.Dialect() == store.Postgres {
-		if _, err := tx.Exec(ctx, lockQuery); err != nil {
-			return fmt.Errorf("lock outbox: %w", err)
-		}
 	}
 	if _, err := tx.Exec(ctx, insertQuery, typ, conversationID, inboxID, seq, string(b), time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("write %s event: %w", typ, err)

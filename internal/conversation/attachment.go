@@ -31,3 +31,12 @@ func (s *Store) Attachment(ctx context.Context, conversationID, id string) (Atta
 	}
 	return a, nil
 }
+
+// DeleteAttachment removes an attachment's metadata (after its message was
+// refused, so nothing refers to it).
+func (s *Store) DeleteAttachment(ctx context.Context, conversationID, id string) error {
+	if _, err := s.db.Exec(ctx, "DELETE FROM attachments WHERE id = ? AND conversation_id = ?", id, conversationID); err != nil {
+		return fmt.Errorf("delete attachment %s: %w", id, err)
+	}
+	return nil
+}

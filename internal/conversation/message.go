@@ -76,7 +76,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 	// event. A duplicate is rare and undoes its sequence number.
 	now := ms(s.now())
 	q := seqQueryAgent
-	args := []any{now, now, m.ConversationID}
+	args := []any{now, m.ConversationID}
 	if m.ContactID != "" {
 		q = seqQueryContact
 		args = append(args, m.ContactID)
@@ -110,7 +110,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		return Appended{}, fmt.Errorf("insert message: %w", err)
 	}
 	if m.Direction == Inbound && (status == StatusResolved || status == StatusSnoozed) {
-		if _, err := tx.Exec(ctx, reopenQuery, m.ConversationID); err != nil {
+		if _, err := tx.Exec(ctx, reopenQuery, now, m.ConversationID); err != nil {
 			return Appended{}, fmt.Errorf("reopen conversation: %w", err)
 		}
 		status = StatusOpen
@@ -135,26 +135,31 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 // from the conversation's contact.
 const (
 	dedupeQuery     = "SELECT " + messageCols + " FROM messages WHERE conversation_id = ? AND client_message_id = ?"
-	seqQueryContact = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ? " +
+	seqQueryContact = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? " +
 		"WHERE id = ? AND contact_id = ? RETURNING last_seq, inbox_id, status"
-	seqQueryAgent = "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?, last_activity_at = ? " +
+	seqQueryAgent = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? " +
 		"WHERE id = ? RETURNING last_seq, inbox_id, status"
+	// A retry gives its sequence number back and restores the activity time,
+	// which only messages set: the newest message's time, or the creation.
+	undoSeqQuery = "UPDATE conversations SET last_seq = last_seq - 1, last_activity_at = COALESCE(" +
+		"(SELECT MAX(created_at) FROM messages WHERE conversation_id = ?), created_at) WHERE id = ?"
 	insertMessageQuery = "INSERT INTO messages (conversation_id, seq, direction, author_type, author_id, body, " +
 		"client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) " +
 		"ON CONFLICT (conversation_id, client_message_id) DO NOTHING RETURNING id"
-	reopenQuery = "UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?"
+	reopenQuery = "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = ? WHERE id = ?"
 )
 
 // Prepare prepares the write path's statements; call it once at start.
 func (s *Store) Prepare(ctx context.Context) error {
-	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery},
+	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery, undoSeqQuery},
 		bus.Queries(s.db.Dialect)...)...)
 }
 
-// duplicate gives back the sequence number just taken and returns the
-// message first stored under the client message id.
+// duplicate gives back the sequence number just taken, leaving the
+// conversation as it was, and returns the message first stored under the
+// client message id.
 func (s *Store) duplicate(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
-	if _, err := tx.Exec(ctx, "UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?", m.ConversationID); err != nil {
+	if _, err := tx.Exec(ctx, undoSeqQuery, m.ConversationID, m.ConversationID); err != nil {
 		return Appended{}, fmt.Errorf("undo sequence number: %w", err)
 	}
 	orig, err := scanMessage(tx.QueryRow(ctx, dedupeQuery, m.ConversationID, m.ClientMessageID))
@@ -219,6 +224,19 @@ func (s *Store) Messages(ctx context.Context, conversationID string, after int64
 	return out, rows.Err()
 }
 
+// MessageByClientID returns the message stored under a client message id,
+// and whether there is one.
+func (s *Store) MessageByClientID(ctx context.Context, conversationID, clientID string) (Message, bool, error) {
+	m, err := scanMessage(s.db.QueryRow(ctx, dedupeQuery, conversationID, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, false, nil
+	}
+	if err != nil {
+		return Message{}, false, fmt.Errorf("find client message %q: %w", clientID, err)
+	}
+	return m, true, nil
+}
+
 // AppendOne appends a single message in its own transaction (agent replies,
 // notes, system messages). Inbound messages go through intake instead.
 func (s *Store) AppendOne(ctx context.Context, m NewMessage) (Appended, error) {
@@ -231,5 +249,8 @@ func (s *Store) AppendOne(ctx context.Context, m NewMessage) (Appended, error) {
 		out, err = s.Append(ctx, tx, m)
 		return err
 	})
+	if err == nil {
+		s.committed()
+	}
 	return out, err
 }

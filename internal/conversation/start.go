@@ -40,5 +40,6 @@ func (s *Store) Start(ctx context.Context, inbox Inbox, n NewContact) (Conversat
 	if err != nil {
 		return Conversation{}, Contact{}, err
 	}
+	s.committed()
 	return conv, contact, nil
 }

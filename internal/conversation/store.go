@@ -14,8 +14,20 @@ import (
 
 // Store reads and writes conversations and everything hanging off them.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db     *store.DB
+	now    func() time.Time
+	notify func()
+}
+
+// OnCommit sets a function called after each write this store commits on
+// its own (Start, AppendOne, Update), so the bus publishes at once instead
+// of on its next poll. Intake's batches have their own hook.
+func (s *Store) OnCommit(f func()) { s.notify = f }
+
+func (s *Store) committed() {
+	if s.notify != nil {
+		s.notify()
+	}
 }
 
 // NewStore returns a Store on db. now is the clock (time.Now in production).

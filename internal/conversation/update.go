@@ -138,6 +138,9 @@ func (s *Store) Update(ctx context.Context, id string, ch Change) (Conversation,
 		out = c
 		return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c)
 	})
+	if err == nil {
+		s.committed()
+	}
 	return out, err
 }
 

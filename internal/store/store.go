@@ -173,13 +173,30 @@ type Tx struct {
 	stmts map[*sql.Stmt]*sql.Stmt // prepared statements bound to this transaction
 }
 
+// WriteLockQuery is taken first by every PostgreSQL write transaction.
+const WriteLockQuery = "SELECT pg_advisory_xact_lock(4242002)"
+
 // Begin starts a write transaction. Callers: defer tx.Rollback(), then Commit.
+//
+// On PostgreSQL the transaction first takes one advisory lock, so write
+// transactions run one at a time, as they do on SQLite. That keeps outbox
+// event ids in commit order (the dispatcher reads "id > cursor" and must
+// never step over a row that commits later), rules out deadlocks between
+// conversation row locks, and makes read-modify-write updates safe. Group
+// commit keeps throughput: one transaction carries many messages.
 func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
-	return &Tx{db: db, tx: tx}, nil
+	t := &Tx{db: db, tx: tx}
+	if db.Dialect == Postgres {
+		if _, err := t.Exec(ctx, WriteLockQuery); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("take write lock: %w", err)
+		}
+	}
+	return t, nil
 }
 
 // InTx runs fn in a write transaction and commits it when fn succeeds.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"mime"
 	"net/http"
@@ -16,45 +17,67 @@ import (
 )
 
 // upload reads a multipart form with a "file" part (and optional "body" and
-// "client_message_id" fields), checks its size and sniffed type, stores it
-// and records its metadata.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request, conversationID string) (conversation.AttachmentRef, string, string, error) {
-	var ref conversation.AttachmentRef
+// "client_message_id" fields). A retry of a message already stored returns
+// it without storing the file again. Otherwise the message is checked, the
+// file's size and sniffed type are checked, and the file and its metadata
+// are stored; commit then appends the message, and if that fails the file
+// is removed again, so a refused upload leaves nothing behind.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.NewMessage,
+	commit func(conversation.NewMessage) (conversation.Appended, error)) (conversation.Appended, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.Limits.MaxUploadBytes+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return ref, "", "", apperr.New(apperr.TooLarge, "the upload is larger than the %d byte limit", s.Limits.MaxUploadBytes)
+			return conversation.Appended{}, apperr.New(apperr.TooLarge, "the upload is larger than the %d byte limit", s.Limits.MaxUploadBytes)
 		}
-		return ref, "", "", apperr.New(apperr.Invalid, "send the file as multipart/form-data with a part named \"file\"")
+		return conversation.Appended{}, apperr.New(apperr.Invalid, "send the file as multipart/form-data with a part named \"file\"")
 	}
 	defer r.MultipartForm.RemoveAll()
+	nm.Body, nm.ClientMessageID = r.FormValue("body"), r.FormValue("client_message_id")
+	if nm.ClientMessageID != "" {
+		orig, found, err := s.Conversations.MessageByClientID(r.Context(), nm.ConversationID, nm.ClientMessageID)
+		if err != nil || found {
+			return conversation.Appended{Message: orig, Duplicate: found}, err
+		}
+	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return ref, "", "", apperr.New(apperr.Invalid, "the form has no part named \"file\"")
+		return conversation.Appended{}, apperr.New(apperr.Invalid, "the form has no part named \"file\"")
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 512)
 	head, _ := br.Peek(512)
 	ct, err := attachment.Sniff(head)
 	if err != nil {
-		return ref, "", "", err
+		return conversation.Appended{}, err
 	}
 	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
 	if name == "." || name == "/" || !utf8.ValidString(name) || len(name) > 200 {
 		name = "file"
 	}
-	ref = conversation.AttachmentRef{ID: strings.ToLower(conversation.NewID("at")), Filename: name, ContentType: ct}
+	ref := conversation.AttachmentRef{ID: strings.ToLower(conversation.NewID("at")), Filename: name, ContentType: ct}
+	nm.Attachments = []conversation.AttachmentRef{ref}
+	if err := nm.Validate(); err != nil {
+		return conversation.Appended{}, err
+	}
 	n, sha, err := s.Attachments.Put(r.Context(), ref.ID, br, s.Limits.MaxUploadBytes)
 	if err != nil {
-		return ref, "", "", err
+		return conversation.Appended{}, err
 	}
 	ref.Size = n
-	if err := s.Conversations.AddAttachment(r.Context(), conversationID, ref, sha); err != nil {
+	nm.Attachments[0] = ref
+	if err := s.Conversations.AddAttachment(r.Context(), nm.ConversationID, ref, sha); err != nil {
 		_ = s.Attachments.Delete(r.Context(), ref.ID)
-		return ref, "", "", err
+		return conversation.Appended{}, err
 	}
-	return ref, r.FormValue("body"), r.FormValue("client_message_id"), nil
+	a, err := commit(nm)
+	if err != nil || a.Duplicate {
+		// Refused, or a concurrent retry won: the new file belongs to nothing.
+		ctx := context.WithoutCancel(r.Context())
+		_ = s.Conversations.DeleteAttachment(ctx, nm.ConversationID, ref.ID)
+		_ = s.Attachments.Delete(ctx, ref.ID)
+	}
+	return a, err
 }
 
 func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
@@ -63,20 +86,20 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ref, body, cmid, err := s.upload(w, r, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ack, err := s.Intake.Submit(r.Context(), intake.Inbound{
-		Channel: conversation.ChannelWebChat, ConversationID: c.ID, ContactID: c.ContactID,
-		ClientMessageID: cmid, Body: body, Attachments: []conversation.AttachmentRef{ref},
+	nm := conversation.NewMessage{ConversationID: c.ID, ContactID: c.ContactID, Direction: conversation.Inbound,
+		AuthorType: conversation.AuthorContact, AuthorID: c.ContactID}
+	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) (conversation.Appended, error) {
+		ack, err := s.Intake.Submit(r.Context(), intake.Inbound{
+			Channel: conversation.ChannelWebChat, ConversationID: nm.ConversationID, ContactID: nm.ContactID,
+			ClientMessageID: nm.ClientMessageID, Body: nm.Body, Attachments: nm.Attachments,
+		})
+		return conversation.Appended{Message: ack.Message, Duplicate: ack.Duplicate}, err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeAck(w, ack)
+	writeAck(w, intake.Ack{Message: a.Message, Duplicate: a.Duplicate})
 }
 
 func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
@@ -85,20 +108,20 @@ func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ref, body, cmid, err := s.upload(w, r, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	a, err := s.Conversations.AppendOne(r.Context(), conversation.NewMessage{
-		ConversationID: c.ID, Direction: conversation.Outbound, AuthorType: conversation.AuthorAgent,
-		AuthorID: agentFrom(r).ID, Body: body, ClientMessageID: cmid, Attachments: []conversation.AttachmentRef{ref},
+	nm := conversation.NewMessage{ConversationID: c.ID, Direction: conversation.Outbound,
+		AuthorType: conversation.AuthorAgent, AuthorID: agentFrom(r).ID}
+	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) (conversation.Appended, error) {
+		return s.Conversations.AppendOne(r.Context(), nm)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, a.Message)
+	status := http.StatusCreated
+	if a.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, a.Message)
 }
 
 func (s *Server) widgetAttachment(w http.ResponseWriter, r *http.Request) {

@@ -72,8 +72,10 @@ CREATE TABLE conversations (
     updated_at       BIGINT NOT NULL,
     last_activity_at BIGINT NOT NULL
 );
+-- One index on activity serves every inbox view (filters are checked while
+-- walking it newest first); each extra index on last_activity_at would be
+-- rewritten on every message.
 CREATE INDEX conversations_activity ON conversations (last_activity_at);
-CREATE INDEX conversations_status ON conversations (status, last_activity_at);
 CREATE INDEX conversations_contact ON conversations (contact_id);
 
 CREATE TABLE conversation_tags (

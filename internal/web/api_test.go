@@ -1,0 +1,757 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/store/pgtest"
+	"github.com/huiying/huiying/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// eachServer runs fn against a fresh server on every engine.
+func eachServer(t *testing.T, fn func(t *testing.T, s *apptest.Server)) {
+	t.Helper()
+	for _, e := range storetest.Engines {
+		t.Run(e, func(t *testing.T) { fn(t, apptest.Start(t, e)) })
+	}
+}
+
+type message struct {
+	ID              string                       `json:"id"`
+	ConversationID  string                       `json:"conversation_id"`
+	Seq             int64                        `json:"seq"`
+	Direction       string                       `json:"direction"`
+	AuthorType      string                       `json:"author_type"`
+	Body            string                       `json:"body"`
+	ClientMessageID string                       `json:"client_message_id"`
+	Attachments     []conversation.AttachmentRef `json:"attachments"`
+}
+
+type messages struct {
+	Messages []message `json:"messages"`
+}
+
+type convJSON struct {
+	ID         string            `json:"id"`
+	InboxID    string            `json:"inbox_id"`
+	ContactID  string            `json:"contact_id"`
+	Status     string            `json:"status"`
+	Priority   string            `json:"priority"`
+	AssigneeID string            `json:"assignee_id"`
+	Tags       []string          `json:"tags"`
+	Attributes map[string]string `json:"attributes"`
+	LastSeq    int64             `json:"last_seq"`
+}
+
+type convList struct {
+	Conversations []convJSON `json:"conversations"`
+	Total         int        `json:"total"`
+}
+
+func widgetMessages(t *testing.T, s *apptest.Server, convID, token string, after int64) []message {
+	t.Helper()
+	var m messages
+	s.JSON(t, "GET", fmt.Sprintf("/api/v1/widget/conversations/%s/messages?after=%d", convID, after), token, nil, http.StatusOK, &m)
+	return m.Messages
+}
+
+func agentMessages(t *testing.T, s *apptest.Server, convID string) []message {
+	t.Helper()
+	var m messages
+	s.JSON(t, "GET", "/api/v1/conversations/"+convID+"/messages", s.AdminToken, nil, http.StatusOK, &m)
+	return m.Messages
+}
+
+func seqs(ms []message) []int64 {
+	out := []int64{}
+	for _, m := range ms {
+		out = append(out, m.Seq)
+	}
+	return out
+}
+
+// snapshot is every row count the API can change plus the full state of
+// the given conversations, to prove a refused request wrote nothing.
+func snapshot(t *testing.T, s *apptest.Server, convIDs ...string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, table := range []string{"contacts", "conversations", "messages", "events", "inboxes", "agents",
+		"attachments", "conversation_tags", "teams"} {
+		out[table] = s.Count(t, "SELECT COUNT(*) FROM "+table)
+	}
+	for _, id := range convIDs {
+		c, err := s.App.Convs.Conversation(context.Background(), id)
+		if err != nil {
+			t.Fatalf("read conversation %s: %v", id, err)
+		}
+		out[id] = c
+	}
+	out["files"] = attachmentFiles(t, s)
+	return out
+}
+
+func assertNothingWritten(t *testing.T, s *apptest.Server, before map[string]any, convIDs ...string) {
+	t.Helper()
+	after := snapshot(t, s, convIDs...)
+	if !reflect.DeepEqual(before, after) {
+		for k := range before {
+			if !reflect.DeepEqual(before[k], after[k]) {
+				t.Errorf("%s changed: %+v → %+v", k, before[k], after[k])
+			}
+		}
+		t.FailNow()
+	}
+}
+
+// attachmentFiles lists the regular files under the data folder's
+// attachments directory.
+func attachmentFiles(t *testing.T, s *apptest.Server) []string {
+	t.Helper()
+	root := filepath.Join(s.DataDir, "attachments")
+	files := []string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == root {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walk %s: %v", root, err)
+	}
+	slices.Sort(files)
+	return files
+}
+
+func TestWidgetStartConversation(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		inbox, err := s.App.Convs.InboxByKey(ctx, s.InboxKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		startPath := "/api/v1/widget/" + s.InboxKey + "/conversations"
+
+		anon := s.StartConversationWith(t, map[string]string{"name": "Ann", "email": "ann@example.com"})
+		if got := widgetMessages(t, s, anon.ConversationID, anon.ContactToken, 0); len(got) != 0 {
+			t.Fatalf("new conversation has messages %+v", got)
+		}
+		// An empty body is allowed: an anonymous visitor.
+		status, body := s.Do(t, "POST", startPath, "", nil)
+		if status != http.StatusCreated {
+			t.Fatalf("start without body: %d %s", status, body)
+		}
+
+		user := "user-42"
+		hash := auth.UserHash(inbox.HMACSecret, user)
+		id1 := s.StartConversationWith(t, map[string]string{"user_id": user, "user_hash": hash, "name": "Bo"})
+		id2 := s.StartConversationWith(t, map[string]string{"user_id": user, "user_hash": strings.ToUpper(hash)})
+		if id1.ContactID != id2.ContactID || id1.ConversationID == id2.ConversationID {
+			t.Fatalf("identified user: contacts %s/%s, conversations %s/%s; want one contact, two conversations",
+				id1.ContactID, id2.ContactID, id1.ConversationID, id2.ConversationID)
+		}
+		if n := s.Count(t, "SELECT COUNT(*) FROM contacts WHERE external_id = ?", inbox.ID+":"+user); n != 1 {
+			t.Fatalf("%d contacts for the identified user, want 1", n)
+		}
+		var contact struct {
+			ID         string `json:"id"`
+			Name       string `json:"name"`
+			ExternalID string `json:"external_id"`
+		}
+		s.JSON(t, "GET", "/api/v1/contacts/"+id1.ContactID, s.AdminToken, nil, http.StatusOK, &contact)
+		if contact.Name != "Bo" || contact.ExternalID != inbox.ID+":"+user {
+			t.Fatalf("contact = %+v", contact)
+		}
+
+		for _, tc := range []struct {
+			name   string
+			path   string
+			body   any
+			status int
+			code   string
+		}{
+			{"wrong user hash", startPath, map[string]string{"user_id": user, "user_hash": auth.UserHash(inbox.HMACSecret, "user-43")}, 401, "unauthorized"},
+			{"hash signed with another secret", startPath, map[string]string{"user_id": user, "user_hash": auth.UserHash("not-the-secret", user)}, 401, "unauthorized"},
+			{"user id without hash", startPath, map[string]string{"user_id": user}, 401, "unauthorized"},
+			{"hash without user id", startPath, map[string]string{"user_hash": hash}, 401, "unauthorized"},
+			{"unknown inbox", "/api/v1/widget/pk_nope/conversations", map[string]string{"name": "x"}, 404, "not_found"},
+			{"malformed JSON", startPath, `{"name": "x"`, 400, "malformed_json"},
+			{"bad email", startPath, map[string]string{"email": "not-an-email"}, 400, "invalid"},
+			{"wrong field type", startPath, `{"name": 7}`, 400, "invalid"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := snapshot(t, s)
+				status, body := s.Do(t, "POST", tc.path, "", tc.body)
+				if status != tc.status || apptest.ErrorCode(t, body) != tc.code {
+					t.Fatalf("status %d body %s, want %d %s", status, body, tc.status, tc.code)
+				}
+				assertNothingWritten(t, s, before)
+			})
+		}
+	})
+}
+
+func TestWidgetSendRetryAndRead(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		path := "/api/v1/widget/conversations/" + conv + "/messages"
+
+		first := s.Send(t, conv, tok, "c-1", "Hello, my transfer is stuck")
+		if first.Seq != 1 || first.MessageID == "" || first.Duplicate {
+			t.Fatalf("first message ack = %+v", first)
+		}
+		var retry apptest.Ack
+		s.JSON(t, "POST", path, tok, map[string]string{"client_message_id": "c-1", "body": "Hello, my transfer is stuck"},
+			http.StatusOK, &retry)
+		if retry.MessageID != first.MessageID || retry.Seq != first.Seq || !retry.Duplicate {
+			t.Fatalf("retry ack = %+v, want duplicate of %+v", retry, first)
+		}
+		if n := s.Messages(t, conv); n != 1 {
+			t.Fatalf("%d messages stored after a retry, want 1", n)
+		}
+
+		second := s.Send(t, conv, tok, "c-2", "Any news?")
+		if second.Seq != 2 {
+			t.Fatalf("second message seq %d, want 2", second.Seq)
+		}
+		noteSeq := s.Reply(t, conv, "internal: check the ledger", true)
+		replySeq := s.Reply(t, conv, "Looking into it", false)
+		if noteSeq != 3 || replySeq != 4 {
+			t.Fatalf("note seq %d, reply seq %d; want 3 and 4", noteSeq, replySeq)
+		}
+
+		for _, tc := range []struct {
+			after int64
+			want  []int64
+		}{
+			{0, []int64{1, 2, 4}},
+			{1, []int64{2, 4}},
+			{2, []int64{4}},
+			{3, []int64{4}},
+			{4, []int64{}},
+		} {
+			got := widgetMessages(t, s, conv, tok, tc.after)
+			if !slices.Equal(seqs(got), tc.want) {
+				t.Fatalf("after=%d: seqs %v, want %v", tc.after, seqs(got), tc.want)
+			}
+			for _, m := range got {
+				if m.Direction == "note" || strings.Contains(m.Body, "internal") {
+					t.Fatalf("contact sees the private note: %+v", m)
+				}
+			}
+		}
+		all := widgetMessages(t, s, conv, tok, 0)
+		if all[0].Body != "Hello, my transfer is stuck" || all[0].Direction != "inbound" || all[0].ClientMessageID != "c-1" ||
+			all[2].Direction != "outbound" || all[2].AuthorType != "agent" {
+			t.Fatalf("messages = %+v", all)
+		}
+		if got := seqs(agentMessages(t, s, conv)); !slices.Equal(got, []int64{1, 2, 3, 4}) {
+			t.Fatalf("agent sees seqs %v, want all four", got)
+		}
+	})
+}
+
+func TestAgentAPI(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		inbox, err := s.App.Convs.InboxByKey(ctx, s.InboxKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me struct {
+			ID    string `json:"id"`
+			Email string `json:"email"`
+			Role  string `json:"role"`
+		}
+		s.JSON(t, "GET", "/api/v1/me", s.AdminToken, nil, http.StatusOK, &me)
+		if me.ID != s.AdminID || me.Role != "admin" || me.Email != "admin@huiying.local" {
+			t.Fatalf("me = %+v", me)
+		}
+
+		c1, tok1 := s.StartConversation(t)
+		c2, _ := s.StartConversation(t)
+		c3, _ := s.StartConversation(t)
+		s.Send(t, c1, tok1, "m1", "I need help")
+
+		var got convJSON
+		s.JSON(t, "GET", "/api/v1/conversations/"+c1, s.AdminToken, nil, http.StatusOK, &got)
+		if got.ID != c1 || got.Status != "open" || got.LastSeq != 1 || got.InboxID != inbox.ID || got.AssigneeID != "" {
+			t.Fatalf("conversation = %+v", got)
+		}
+
+		var patched convJSON
+		s.JSON(t, "PATCH", "/api/v1/conversations/"+c1, s.AdminToken, map[string]any{
+			"status": "pending", "priority": "high", "assignee_id": "me", "tags": []string{" VIP ", "billing", "vip"},
+			"attributes": map[string]any{"plan": "gold", "os": "ios"},
+		}, http.StatusOK, &patched)
+		if patched.Status != "pending" || patched.Priority != "high" || patched.AssigneeID != s.AdminID ||
+			!slices.Equal(patched.Tags, []string{"billing", "vip"}) ||
+			!reflect.DeepEqual(patched.Attributes, map[string]string{"plan": "gold", "os": "ios"}) {
+			t.Fatalf("patched = %+v", patched)
+		}
+		var deleted convJSON // a fresh value: decoding into patched would merge maps
+		s.JSON(t, "PATCH", "/api/v1/conversations/"+c1, s.AdminToken, map[string]any{"attributes": map[string]any{"plan": nil}},
+			http.StatusOK, &deleted)
+		if !reflect.DeepEqual(deleted.Attributes, map[string]string{"os": "ios"}) || deleted.Status != "pending" {
+			t.Fatalf("after deleting an attribute: %+v", deleted)
+		}
+		var reread convJSON
+		s.JSON(t, "GET", "/api/v1/conversations/"+c1, s.AdminToken, nil, http.StatusOK, &reread)
+		if !reflect.DeepEqual(reread.Attributes, map[string]string{"os": "ios"}) || reread.AssigneeID != s.AdminID ||
+			!slices.Equal(reread.Tags, []string{"billing", "vip"}) || reread.Status != "pending" {
+			t.Fatalf("re-read after PATCH: %+v", reread)
+		}
+		s.JSON(t, "PATCH", "/api/v1/conversations/"+c3, s.AdminToken, map[string]any{"status": "resolved", "tags": []string{"billing"}},
+			http.StatusOK, nil)
+		future := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+		var snoozed convJSON
+		s.JSON(t, "PATCH", "/api/v1/conversations/"+c2, s.AdminToken, map[string]any{"status": "snoozed", "snoozed_until": future},
+			http.StatusOK, &snoozed)
+		if snoozed.Status != "snoozed" {
+			t.Fatalf("snooze: %+v", snoozed)
+		}
+
+		for _, tc := range []struct {
+			query string
+			want  []string
+		}{
+			{"", []string{c1, c2, c3}},
+			{"?status=pending", []string{c1}},
+			{"?status=resolved", []string{c3}},
+			{"?status=open", nil},
+			{"?assignee=me", []string{c1}},
+			{"?assignee=" + s.AdminID, []string{c1}},
+			{"?assignee=unassigned", []string{c2, c3}},
+			{"?tag=vip", []string{c1}},
+			{"?tag=billing", []string{c1, c3}},
+			{"?tag=billing&status=resolved", []string{c3}},
+			{"?inbox_id=" + inbox.ID, []string{c1, c2, c3}},
+			{"?inbox_id=in_other", nil},
+		} {
+			var l convList
+			s.JSON(t, "GET", "/api/v1/conversations"+tc.query, s.AdminToken, nil, http.StatusOK, &l)
+			var ids []string
+			for _, c := range l.Conversations {
+				ids = append(ids, c.ID)
+			}
+			slices.Sort(ids)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			if !slices.Equal(ids, want) || l.Total != len(want) {
+				t.Fatalf("list%s: %v (total %d), want %v", tc.query, ids, l.Total, want)
+			}
+		}
+		var page convList
+		s.JSON(t, "GET", "/api/v1/conversations?limit=1", s.AdminToken, nil, http.StatusOK, &page)
+		if len(page.Conversations) != 1 || page.Total != 3 {
+			t.Fatalf("limit=1: %d conversations, total %d", len(page.Conversations), page.Total)
+		}
+
+		// Reply and private note.
+		var reply, note message
+		s.JSON(t, "POST", "/api/v1/conversations/"+c1+"/messages", s.AdminToken, map[string]any{"body": "We are on it"},
+			http.StatusCreated, &reply)
+		s.JSON(t, "POST", "/api/v1/conversations/"+c1+"/messages", s.AdminToken,
+			map[string]any{"body": "customer is VIP, escalate", "private": true}, http.StatusCreated, &note)
+		if reply.Seq != 2 || reply.Direction != "outbound" || reply.AuthorType != "agent" || note.Seq != 3 || note.Direction != "note" {
+			t.Fatalf("reply %+v, note %+v", reply, note)
+		}
+		if got := seqs(widgetMessages(t, s, c1, tok1, 0)); !slices.Equal(got, []int64{1, 2}) {
+			t.Fatalf("contact sees %v, want [1 2] (no note)", got)
+		}
+		if got := seqs(agentMessages(t, s, c1)); !slices.Equal(got, []int64{1, 2, 3}) {
+			t.Fatalf("agent sees %v, want [1 2 3]", got)
+		}
+
+		// Role checks: an agent may work conversations but not create inboxes.
+		ag, err := s.App.Auth.CreateAgent(ctx, "agent@example.com", "Agent", auth.RoleAgent, "a long enough password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		agentTok, _, err := s.App.Auth.CreateToken(ctx, ag.ID, "test", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var l convList
+		s.JSON(t, "GET", "/api/v1/conversations?assignee=me", agentTok, nil, http.StatusOK, &l)
+		if l.Total != 0 {
+			t.Fatalf("agent's own queue has %d conversations, want 0", l.Total)
+		}
+		before := snapshot(t, s)
+		status, body := s.Do(t, "POST", "/api/v1/inboxes", agentTok, map[string]string{"name": "Sneaky"})
+		if status != http.StatusForbidden || apptest.ErrorCode(t, body) != "forbidden" {
+			t.Fatalf("agent creating an inbox: %d %s, want 403 forbidden", status, body)
+		}
+		status, body = s.Do(t, "POST", "/api/v1/agents", agentTok, map[string]string{"email": "x@example.com"})
+		if status != http.StatusForbidden || apptest.ErrorCode(t, body) != "forbidden" {
+			t.Fatalf("agent creating an agent: %d %s, want 403 forbidden", status, body)
+		}
+		assertNothingWritten(t, s, before)
+		var created struct {
+			Inbox struct {
+				ID        string `json:"id"`
+				PublicKey string `json:"public_key"`
+			} `json:"inbox"`
+			HMACSecret string `json:"hmac_secret"`
+		}
+		s.JSON(t, "POST", "/api/v1/inboxes", s.AdminToken, map[string]string{"name": "Second"}, http.StatusCreated, &created)
+		if created.Inbox.ID == "" || created.HMACSecret == "" || created.Inbox.PublicKey == "" {
+			t.Fatalf("created inbox = %+v", created)
+		}
+		var inboxes struct {
+			Inboxes []map[string]any `json:"inboxes"`
+		}
+		s.JSON(t, "GET", "/api/v1/inboxes", agentTok, nil, http.StatusOK, &inboxes)
+		if len(inboxes.Inboxes) != 2 {
+			t.Fatalf("%d inboxes listed, want 2", len(inboxes.Inboxes))
+		}
+		for _, in := range inboxes.Inboxes {
+			if _, leaked := in["hmac_secret"]; leaked {
+				t.Fatalf("inbox list leaks the HMAC secret: %v", in)
+			}
+		}
+	})
+}
+
+func TestBadInputWritesNothing(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		convA, tokA := s.StartConversation(t)
+		convB, tokB := s.StartConversation(t)
+		s.Send(t, convA, tokA, "a-1", "A's first message")
+		s.Send(t, convB, tokB, "b-1", "B's first message")
+
+		expired, _, err := s.App.Auth.CreateToken(ctx, s.AdminID, "short-lived", time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Sleeping only makes the token older; the assertion below cannot
+		// flake on a slow machine.
+		time.Sleep(20 * time.Millisecond)
+
+		// A token whose signature belongs to another contact.
+		forged := tokA[:strings.LastIndex(tokA, ".")] + tokB[strings.LastIndex(tokB, "."):]
+
+		sendA := "/api/v1/widget/conversations/" + convA + "/messages"
+		agentA := "/api/v1/conversations/" + convA
+		tooLong := map[string]string{"body": strings.Repeat("é", conversation.MaxBodyRunes+1)}
+		overRequest := `{"body": "` + strings.Repeat("a", apptest.MaxRequestBytes+10) + `"}`
+
+		for _, tc := range []struct {
+			name, method, path, token string
+			body                      any
+			status                    int
+			code                      string
+		}{
+			// Widget send: the body.
+			{"malformed JSON", "POST", sendA, tokA, `{"body": "hi"`, 400, "malformed_json"},
+			{"not JSON at all", "POST", sendA, tokA, `body=hi`, 400, "malformed_json"},
+			{"empty request body", "POST", sendA, tokA, "", 400, "malformed_json"},
+			{"two JSON objects", "POST", sendA, tokA, `{"body":"a"}{"body":"b"}`, 400, "malformed_json"},
+			{"body of wrong type", "POST", sendA, tokA, `{"body": 42}`, 400, "invalid"},
+			{"empty message", "POST", sendA, tokA, map[string]string{"body": ""}, 400, "invalid"},
+			{"blank message", "POST", sendA, tokA, map[string]string{"body": " \n\t "}, 400, "invalid"},
+			{"message over the character limit", "POST", sendA, tokA, tooLong, 413, "too_large"},
+			{"request over MaxRequestBytes", "POST", sendA, tokA, overRequest, 413, "too_large"},
+			{"client id too long", "POST", sendA, tokA, map[string]string{"body": "x", "client_message_id": strings.Repeat("c", 101)}, 400, "invalid"},
+			// Widget: who is asking.
+			{"unknown conversation", "POST", "/api/v1/widget/conversations/cv_nope/messages", tokA, map[string]string{"body": "hi"}, 404, "not_found"},
+			{"missing contact token", "POST", sendA, "", map[string]string{"body": "hi"}, 401, "unauthorized"},
+			{"garbled contact token", "POST", sendA, "ct.garbage", map[string]string{"body": "hi"}, 401, "unauthorized"},
+			{"contact token with another's signature", "POST", sendA, forged, map[string]string{"body": "hi"}, 401, "unauthorized"},
+			{"agent token as contact token", "POST", sendA, s.AdminToken, map[string]string{"body": "hi"}, 401, "unauthorized"},
+			{"another contact posts", "POST", sendA, tokB, map[string]string{"body": "let me in", "client_message_id": "b-2"}, 404, "not_found"},
+			{"another contact posts with the owner's client id", "POST", sendA, tokB, map[string]string{"body": "guess", "client_message_id": "a-1"}, 404, "not_found"},
+			{"another contact reads", "GET", sendA, tokB, nil, 404, "not_found"},
+			{"missing token reads", "GET", sendA, "", nil, 401, "unauthorized"},
+			{"bad after", "GET", sendA + "?after=abc", tokA, nil, 400, "invalid"},
+			{"negative after", "GET", sendA + "?after=-1", tokA, nil, 400, "invalid"},
+			// Agent API.
+			{"missing API token", "GET", "/api/v1/conversations", "", nil, 401, "unauthorized"},
+			{"garbled API token", "GET", "/api/v1/conversations", "hy_garbage", nil, 401, "unauthorized"},
+			{"contact token as API token", "GET", "/api/v1/conversations", tokA, nil, 401, "unauthorized"},
+			{"expired API token", "GET", "/api/v1/conversations", expired, nil, 401, "unauthorized"},
+			{"expired API token writes", "POST", agentA + "/messages", expired, map[string]string{"body": "hi"}, 401, "unauthorized"},
+			{"unknown conversation (agent)", "GET", "/api/v1/conversations/cv_nope", s.AdminToken, nil, 404, "not_found"},
+			{"reply to unknown conversation", "POST", "/api/v1/conversations/cv_nope/messages", s.AdminToken, map[string]string{"body": "hi"}, 404, "not_found"},
+			{"empty reply", "POST", agentA + "/messages", s.AdminToken, map[string]string{"body": "  "}, 400, "invalid"},
+			{"reply malformed JSON", "POST", agentA + "/messages", s.AdminToken, `{"body":`, 400, "malformed_json"},
+			{"reply over the character limit", "POST", agentA + "/messages", s.AdminToken, tooLong, 413, "too_large"},
+			{"agent bad after", "GET", agentA + "/messages?after=x", s.AdminToken, nil, 400, "invalid"},
+			{"PATCH unknown status", "PATCH", agentA, s.AdminToken, map[string]string{"status": "archived"}, 400, "invalid"},
+			{"PATCH snooze without until", "PATCH", agentA, s.AdminToken, map[string]string{"status": "snoozed"}, 400, "invalid"},
+			{"PATCH unknown priority", "PATCH", agentA, s.AdminToken, map[string]string{"priority": "asap"}, 400, "invalid"},
+			{"PATCH unknown assignee", "PATCH", agentA, s.AdminToken, map[string]string{"assignee_id": "ag_nobody"}, 400, "invalid"},
+			{"PATCH tags of wrong type", "PATCH", agentA, s.AdminToken, `{"tags": "vip"}`, 400, "invalid"},
+			{"PATCH malformed JSON", "PATCH", agentA, s.AdminToken, `{"status": open}`, 400, "malformed_json"},
+			{"PATCH unknown conversation", "PATCH", "/api/v1/conversations/cv_nope", s.AdminToken, map[string]string{"status": "open"}, 404, "not_found"},
+			{"list unknown status", "GET", "/api/v1/conversations?status=archived", s.AdminToken, nil, 400, "invalid"},
+			{"list bad limit", "GET", "/api/v1/conversations?limit=0", s.AdminToken, nil, 400, "invalid"},
+			{"unknown API route", "GET", "/api/v1/nope", s.AdminToken, nil, 404, "not_found"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := snapshot(t, s, convA, convB)
+				status, body := s.Do(t, tc.method, tc.path, tc.token, tc.body)
+				if status != tc.status {
+					t.Fatalf("status %d, want %d; body %s", status, tc.status, body)
+				}
+				if code := apptest.ErrorCode(t, body); code != tc.code {
+					t.Fatalf("error code %q, want %q; body %s", code, tc.code, body)
+				}
+				assertNothingWritten(t, s, before, convA, convB)
+			})
+		}
+		// The owners' timelines are as they were.
+		if got := widgetMessages(t, s, convA, tokA, 0); len(got) != 1 || got[0].Body != "A's first message" {
+			t.Fatalf("A's messages = %+v", got)
+		}
+		if got := widgetMessages(t, s, convB, tokB, 0); len(got) != 1 || got[0].Body != "B's first message" {
+			t.Fatalf("B's messages = %+v", got)
+		}
+	})
+}
+
+func pngBytes(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for x := range 8 {
+		for y := range 8 {
+			img.Set(x, y, color.RGBA{uint8(x * 30), uint8(y * 30), 200, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// upload posts a multipart form with a "file" part and optional fields.
+func upload(t *testing.T, s *apptest.Server, path, token, filename string, content []byte, fields map[string]string) (int, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", filename)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(content); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", s.URL+path, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return s.DoRequest(t, req, token)
+}
+
+func download(t *testing.T, s *apptest.Server, path, token string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b.Bytes()
+}
+
+func TestAttachments(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		other, otherTok := s.StartConversation(t)
+		uploadPath := "/api/v1/widget/conversations/" + conv + "/attachments"
+		img := pngBytes(t)
+
+		status, body := upload(t, s, uploadPath, tok, "screenshot.png", img, map[string]string{"body": "see attached", "client_message_id": "up-1"})
+		if status != http.StatusCreated {
+			t.Fatalf("upload PNG: %d %s", status, body)
+		}
+		var ack apptest.Ack
+		if err := json.Unmarshal(body, &ack); err != nil || ack.Seq != 1 {
+			t.Fatalf("upload ack %s: %v", body, err)
+		}
+		msgs := widgetMessages(t, s, conv, tok, 0)
+		if len(msgs) != 1 || len(msgs[0].Attachments) != 1 || msgs[0].Body != "see attached" {
+			t.Fatalf("messages after upload = %+v", msgs)
+		}
+		att := msgs[0].Attachments[0]
+		if att.Filename != "screenshot.png" || att.ContentType != "image/png" || att.Size != int64(len(img)) || att.ID == "" {
+			t.Fatalf("attachment = %+v", att)
+		}
+		if files := attachmentFiles(t, s); len(files) != 1 {
+			t.Fatalf("attachment files %v, want one", files)
+		}
+
+		contactPath := "/api/v1/widget/conversations/" + conv + "/attachments/" + att.ID
+		for _, tc := range []struct {
+			name, path, token string
+			status            int
+		}{
+			{"contact", contactPath, tok, 200},
+			{"contact, token in query", contactPath + "?token=" + tok, "", 200},
+			{"agent", "/api/v1/conversations/" + conv + "/attachments/" + att.ID, s.AdminToken, 200},
+			{"another contact", contactPath, otherTok, 404},
+			{"another contact through their own conversation", "/api/v1/widget/conversations/" + other + "/attachments/" + att.ID, otherTok, 404},
+			{"agent through another conversation", "/api/v1/conversations/" + other + "/attachments/" + att.ID, s.AdminToken, 404},
+			{"unknown attachment", "/api/v1/widget/conversations/" + conv + "/attachments/at_nope", tok, 404},
+			{"no token", contactPath, "", 401},
+		} {
+			t.Run("download as "+tc.name, func(t *testing.T) {
+				status, hdr, b := download(t, s, tc.path, tc.token)
+				if status != tc.status {
+					t.Fatalf("status %d, want %d; body %s", status, tc.status, b)
+				}
+				if status != 200 {
+					apptest.ErrorCode(t, b)
+					if bytes.Contains(b, img[:16]) {
+						t.Fatal("refused download leaked the file")
+					}
+					return
+				}
+				if !bytes.Equal(b, img) {
+					t.Fatalf("downloaded %d bytes, not the uploaded %d", len(b), len(img))
+				}
+				if hdr.Get("Content-Type") != "image/png" || hdr.Get("X-Content-Type-Options") != "nosniff" {
+					t.Fatalf("headers %v", hdr)
+				}
+			})
+		}
+
+		// An agent can attach too, and the contact can fetch that file.
+		status, body = upload(t, s, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "reply.png", img, nil)
+		if status != http.StatusCreated {
+			t.Fatalf("agent upload: %d %s", status, body)
+		}
+		var agentMsg message
+		if err := json.Unmarshal(body, &agentMsg); err != nil || len(agentMsg.Attachments) != 1 || agentMsg.Direction != "outbound" {
+			t.Fatalf("agent upload answer %s: %v", body, err)
+		}
+		if st, _, b := download(t, s, "/api/v1/widget/conversations/"+conv+"/attachments/"+agentMsg.Attachments[0].ID, tok); st != 200 || !bytes.Equal(b, img) {
+			t.Fatalf("contact download of the agent's file: %d", st)
+		}
+
+		zip := append([]byte("PK\x03\x04\x14\x00\x00\x00\x08\x00"), bytes.Repeat([]byte{0x00, 0xff, 0x13}, 200)...)
+		exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), bytes.Repeat([]byte{0x00, 0x01, 0xfe}, 200)...)
+		html := []byte("<html><script>alert(1)</script></html>")
+		overLimit := append(slices.Clone(img), bytes.Repeat([]byte{0}, apptest.MaxUploadBytes+1-len(img))...)
+		wayOver := append(slices.Clone(img), bytes.Repeat([]byte{0}, 2*apptest.MaxUploadBytes)...)
+		for _, tc := range []struct {
+			name, path, token, filename string
+			content                     []byte
+			status                      int
+			code                        string
+		}{
+			{"zip", uploadPath, tok, "archive.zip", zip, 415, "unsupported"},
+			{"exe named png", uploadPath, tok, "innocent.png", exe, 415, "unsupported"},
+			{"html", uploadPath, tok, "page.html", html, 415, "unsupported"},
+			{"one byte over the limit", uploadPath, tok, "big.png", overLimit, 413, "too_large"},
+			{"far over the limit", uploadPath, tok, "huge.png", wayOver, 413, "too_large"},
+			{"into another contact's conversation", "/api/v1/widget/conversations/" + other + "/attachments", tok, "x.png", img, 404, "not_found"},
+			{"without a token", uploadPath, "", "x.png", img, 401, "unauthorized"},
+		} {
+			t.Run("upload "+tc.name, func(t *testing.T) {
+				before := snapshot(t, s, conv, other)
+				status, body := upload(t, s, tc.path, tc.token, tc.filename, tc.content, map[string]string{"body": "file"})
+				if status != tc.status || apptest.ErrorCode(t, body) != tc.code {
+					t.Fatalf("status %d body %s, want %d %s", status, body, tc.status, tc.code)
+				}
+				assertNothingWritten(t, s, before, conv, other)
+			})
+		}
+
+		// A form without a file part.
+		before := snapshot(t, s, conv)
+		req, _ := http.NewRequest("POST", s.URL+uploadPath, strings.NewReader("just text"))
+		req.Header.Set("Content-Type", "text/plain")
+		status, body = s.DoRequest(t, req, tok)
+		if status != 400 || apptest.ErrorCode(t, body) != "invalid" {
+			t.Fatalf("upload without multipart: %d %s", status, body)
+		}
+		assertNothingWritten(t, s, before, conv)
+	})
+}
+
+// An upload whose message is then refused (its text is over the limit) must
+// not leave the file or its attachment row behind.
+func TestRefusedUploadMessageLeavesNoFile(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		before := snapshot(t, s, conv)
+		status, body := upload(t, s, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "x.png", pngBytes(t),
+			map[string]string{"body": strings.Repeat("a", conversation.MaxBodyRunes+1)})
+		if status != http.StatusRequestEntityTooLarge || apptest.ErrorCode(t, body) != "too_large" {
+			t.Fatalf("status %d body %s, want 413 too_large", status, body)
+		}
+		assertNothingWritten(t, s, before, conv)
+	})
+}
+
+// Retrying an upload with the same client_message_id returns the original
+// message; the second copy of the file must not be kept.
+func TestRetriedUploadKeepsOneFile(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		path := "/api/v1/widget/conversations/" + conv + "/attachments"
+		img := pngBytes(t)
+		fields := map[string]string{"client_message_id": "up-1"}
+		status, first := upload(t, s, path, tok, "x.png", img, fields)
+		if status != http.StatusCreated {
+			t.Fatalf("upload: %d %s", status, first)
+		}
+		before := snapshot(t, s, conv)
+		status, again := upload(t, s, path, tok, "x.png", img, fields)
+		var a1, a2 apptest.Ack
+		_ = json.Unmarshal(first, &a1)
+		_ = json.Unmarshal(again, &a2)
+		if status != http.StatusOK || !a2.Duplicate || a2.MessageID != a1.MessageID {
+			t.Fatalf("retry: %d %s, want 200 duplicate of %s", status, again, first)
+		}
+		assertNothingWritten(t, s, before, conv)
+	})
+}

@@ -1,0 +1,280 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/bus"
+)
+
+// wsURL turns the server's http:// URL into a ws:// one for path.
+func wsURL(s *apptest.Server, path string) string {
+	return "ws" + strings.TrimPrefix(s.URL, "http") + path
+}
+
+func dial(t *testing.T, s *apptest.Server, path, token string) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	opts := &websocket.DialOptions{}
+	if token != "" {
+		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + token}}
+	}
+	c, resp, err := websocket.Dial(ctx, wsURL(s, path), opts)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.Fatalf("dial %s: %v (HTTP %d)", path, err, status)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return c
+}
+
+type frame struct {
+	Type    string    `json:"type"`
+	Message message   `json:"message"`
+	Event   bus.Event `json:"event"`
+}
+
+// read returns the next frame, failing the test if none comes within 10 s.
+func read(t *testing.T, c *websocket.Conn) frame {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	typ, b, err := c.Read(ctx)
+	if err != nil {
+		t.Fatalf("read frame: %v", err)
+	}
+	if typ != websocket.MessageText {
+		t.Fatalf("frame of type %v, want text", typ)
+	}
+	var f frame
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("decode frame %s: %v", b, err)
+	}
+	return f
+}
+
+// expectMessages reads len(want) frames and checks they are exactly the
+// messages with these sequence numbers, in this order.
+func expectMessages(t *testing.T, c *websocket.Conn, convID string, want ...int64) []message {
+	t.Helper()
+	var got []message
+	for _, seq := range want {
+		f := read(t, c)
+		if f.Type != "message" || f.Message.ConversationID != convID || f.Message.Seq != seq {
+			t.Fatalf("frame %+v, want message seq %d of %s (so far %v)", f, seq, convID, seqs(got))
+		}
+		if f.Message.Direction == "note" {
+			t.Fatalf("a private note reached the contact: %+v", f.Message)
+		}
+		got = append(got, f.Message)
+	}
+	return got
+}
+
+func TestContactStreamResumesWithoutGapsOrDuplicates(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		s.Send(t, conv, tok, "m1", "one")
+		s.Send(t, conv, tok, "m2", "two")
+		s.Send(t, conv, tok, "m3", "three")
+		path := "/ws/contact?conversation=" + conv + "&after="
+
+		c := dial(t, s, path+"0", tok)
+		got := expectMessages(t, c, conv, 1, 2, 3)
+		if got[0].Body != "one" || got[2].Body != "three" || got[0].Direction != "inbound" {
+			t.Fatalf("caught-up messages = %+v", got)
+		}
+		// Live: an agent reply arrives on the open stream.
+		if seq := s.Reply(t, conv, "hello from support", false); seq != 4 {
+			t.Fatalf("reply seq %d, want 4", seq)
+		}
+		live := expectMessages(t, c, conv, 4)
+		if live[0].Direction != "outbound" || live[0].Body != "hello from support" {
+			t.Fatalf("live message = %+v", live[0])
+		}
+		const k = 4
+		c.Close(websocket.StatusNormalClosure, "going offline")
+
+		// While the contact is away: their own message from another tab,
+		// an agent reply, a private note and another message.
+		s.Send(t, conv, tok, "m5", "five")
+		s.Reply(t, conv, "six, from support", false)
+		if seq := s.Reply(t, conv, "internal note: do not show", true); seq != 7 {
+			t.Fatalf("note seq %d, want 7", seq)
+		}
+		s.Send(t, conv, tok, "m8", "eight")
+
+		c2 := dial(t, s, fmt.Sprintf("%s%d", path, k), tok)
+		missed := expectMessages(t, c2, conv, 5, 6, 8)
+		if missed[0].Body != "five" || missed[1].Body != "six, from support" || missed[2].Body != "eight" {
+			t.Fatalf("missed messages = %+v", missed)
+		}
+		// Then live ones, and nothing in between: the next frame is the
+		// next visible message, not a repeat and not the note.
+		s.Reply(t, conv, "another internal note", true) // seq 9
+		s.Send(t, conv, tok, "m10", "ten")
+		s.Reply(t, conv, "eleven, from support", false)
+		expectMessages(t, c2, conv, 10, 11)
+
+		// A retry of an already delivered message is not sent again.
+		var ack apptest.Ack
+		s.JSON(t, "POST", "/api/v1/widget/conversations/"+conv+"/messages", tok,
+			map[string]string{"client_message_id": "m10", "body": "ten"}, http.StatusOK, &ack)
+		s.Send(t, conv, tok, "m12", "twelve")
+		expectMessages(t, c2, conv, 12)
+	})
+}
+
+func TestContactStreamFirstFrameAuth(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		_, otherTok := s.StartConversation(t)
+		s.Send(t, conv, tok, "m1", "one")
+		s.Send(t, conv, tok, "m2", "two")
+		path := "/ws/contact?conversation=" + conv + "&after=1"
+
+		c := dial(t, s, path, "")
+		auth, _ := json.Marshal(map[string]string{"type": "auth", "token": tok})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.Write(ctx, websocket.MessageText, auth); err != nil {
+			t.Fatal(err)
+		}
+		expectMessages(t, c, conv, 2)
+		s.Send(t, conv, tok, "m3", "three")
+		expectMessages(t, c, conv, 3)
+
+		for _, tc := range []struct {
+			name  string
+			first string
+		}{
+			{"garbled token", `{"type":"auth","token":"ct.nope.nope"}`},
+			{"another contact's token", fmt.Sprintf(`{"type":"auth","token":%q}`, otherTok)},
+			{"not JSON", `hello`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c := dial(t, s, path, "")
+				if err := c.Write(ctx, websocket.MessageText, []byte(tc.first)); err != nil {
+					t.Fatal(err)
+				}
+				rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_, b, err := c.Read(rctx)
+				if err == nil {
+					t.Fatalf("got frame %s, want the connection closed", b)
+				}
+				if st := websocket.CloseStatus(err); st != websocket.StatusPolicyViolation {
+					t.Fatalf("closed with %v (%v), want policy violation", st, err)
+				}
+			})
+		}
+	})
+}
+
+func TestStreamsRefuseBadCredentialsBeforeUpgrading(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		_, otherTok := s.StartConversation(t)
+		for _, tc := range []struct {
+			name, path, token string
+			status            int
+		}{
+			{"another contact's conversation", "/ws/contact?conversation=" + conv, otherTok, 404},
+			{"unknown conversation", "/ws/contact?conversation=cv_nope", tok, 404},
+			{"garbled contact token", "/ws/contact?conversation=" + conv, "ct.x.y", 401},
+			{"bad after", "/ws/contact?conversation=" + conv + "&after=x", tok, 400},
+			{"agent stream without token", "/ws/agent", "", 401},
+			{"agent stream with contact token", "/ws/agent", tok, 401},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				opts := &websocket.DialOptions{}
+				if tc.token != "" {
+					opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + tc.token}}
+				}
+				c, resp, err := websocket.Dial(ctx, wsURL(s, tc.path), opts)
+				if err == nil {
+					c.CloseNow()
+					t.Fatal("upgraded, want a refusal")
+				}
+				if resp == nil || resp.StatusCode != tc.status {
+					t.Fatalf("response %v (%v), want HTTP %d", resp, err, tc.status)
+				}
+			})
+		}
+	})
+}
+
+func TestAgentStreamReceivesEvents(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		last, err := bus.LastEventID(context.Background(), s.App.DB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// after= makes the test independent of when the stream subscribes:
+		// anything newer is replayed from the outbox or arrives live.
+		c := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
+		s.Send(t, conv, tok, "m1", "hello agents")
+
+		ev := nextEvent(t, c, bus.MessageCreated)
+		var payload struct {
+			Message message `json:"message"`
+			InboxID string  `json:"inbox_id"`
+		}
+		if err := json.Unmarshal(ev.Payload, &payload); err != nil {
+			t.Fatalf("payload %s: %v", ev.Payload, err)
+		}
+		if ev.ConversationID != conv || ev.Seq != 1 || ev.ID <= last || payload.Message.Body != "hello agents" ||
+			payload.Message.Seq != 1 || payload.InboxID == "" {
+			t.Fatalf("event %+v payload %+v", ev, payload)
+		}
+
+		// Live events keep coming: a note (agents see notes) and a status
+		// change.
+		s.Reply(t, conv, "note for the team", true)
+		ev = nextEvent(t, c, bus.MessageCreated)
+		if err := json.Unmarshal(ev.Payload, &payload); err != nil || payload.Message.Direction != "note" || ev.Seq != 2 {
+			t.Fatalf("note event %+v (%v)", ev, err)
+		}
+		s.JSON(t, "PATCH", "/api/v1/conversations/"+conv, s.AdminToken, map[string]string{"status": "resolved"}, http.StatusOK, nil)
+		ev = nextEvent(t, c, bus.ConversationUpdated)
+		var cv convJSON
+		if err := json.Unmarshal(ev.Payload, &cv); err != nil || cv.ID != conv || cv.Status != "resolved" {
+			t.Fatalf("conversation.updated event %+v (%v)", ev, err)
+		}
+	})
+}
+
+// nextEvent reads event frames until one of the given type arrives; event
+// ids must increase along the way.
+func nextEvent(t *testing.T, c *websocket.Conn, typ string) bus.Event {
+	t.Helper()
+	var prev int64
+	for {
+		f := read(t, c)
+		if f.Type != "event" {
+			t.Fatalf("frame type %q, want event", f.Type)
+		}
+		if f.Event.ID <= prev {
+			t.Fatalf("event id %d after %d", f.Event.ID, prev)
+		}
+		prev = f.Event.ID
+		if f.Event.Type == typ {
+			return f.Event
+		}
+	}
+}
