@@ -42,6 +42,7 @@ type Server struct {
 	Deps
 	log    *slog.Logger
 	routes []Route
+	static map[string]staticFile
 
 	// shutdown is closed when the server begins to stop; WebSocket loops
 	// end on it so http.Server.Shutdown can drain them.
@@ -78,12 +79,12 @@ func New(d Deps) *Server {
 	if d.Limits.MaxUploadBytes <= 0 {
 		d.Limits.MaxUploadBytes = 10 << 20
 	}
-	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{})}
+	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{}), static: loadStatic()}
 	s.routes = s.routeTable()
 	return s
 }
 
-// Routes returns the route table (for the OpenAPI coverage test).
+// Routes returns the API route table (each is in the OpenAPI document).
 func (s *Server) Routes() []Route { return s.routes }
 
 // Handler builds the mux.
@@ -91,6 +92,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Path, s.guard(rt))
+	}
+	for _, rt := range s.pageRoutes() {
+		mux.Handle(rt.Method+" "+rt.Path, rt.Handler)
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errBody("not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
