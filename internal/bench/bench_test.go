@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"reflect"
 	"slices"
@@ -166,16 +165,18 @@ func TestParseAckFastPathDoesNotAllocate(t *testing.T) {
 }
 
 func TestSenderBuild(t *testing.T) {
-	s, err := newSender(context.Background(), http.DefaultClient, "http://x", "run1", 7,
-		conversation{ID: "c/1", Token: "tok"})
+	s, err := newSender(context.Background(), "http://x", "run1", 7, conversation{ID: "c/1", Token: "tok"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.tmpl.URL.String(); got != "http://x/api/v1/widget/conversations/c%2F1/messages" {
-		t.Errorf("URL = %s", got)
+	if s.addr != "x:80" {
+		t.Errorf("addr = %s, want x:80", s.addr)
 	}
-	if got := s.tmpl.Header.Get("Authorization"); got != "Bearer tok" {
-		t.Errorf("Authorization = %q", got)
+	for _, want := range []string{"POST /api/v1/widget/conversations/c%2F1/messages HTTP/1.1\r\n", "\r\nHost: x\r\n",
+		"\r\nAuthorization: Bearer tok\r\n"} {
+		if !strings.Contains(string(s.head), want) {
+			t.Errorf("request head %q lacks %q", s.head, want)
+		}
 	}
 	seen := map[string]bool{}
 	for n := 1; n <= 3; n++ {
@@ -184,8 +185,8 @@ func TestSenderBuild(t *testing.T) {
 			ClientMessageID string `json:"client_message_id"`
 			Body            string `json:"body"`
 		}
-		if err := json.Unmarshal(s.body.buf, &m); err != nil {
-			t.Fatalf("body %s: %v", s.body.buf, err)
+		if err := json.Unmarshal(s.body, &m); err != nil {
+			t.Fatalf("body %s: %v", s.body, err)
 		}
 		if !strings.HasPrefix(m.ClientMessageID, "bench-run1-7-") || seen[m.ClientMessageID] {
 			t.Errorf("client_message_id %q not unique or malformed", m.ClientMessageID)

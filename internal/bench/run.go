@@ -195,7 +195,7 @@ func (r *run) newUser(setupCtx, ctx, readCtx context.Context, n int) (*user, err
 	if err != nil {
 		return nil, fmt.Errorf("bench: user %d: create conversation: %w", n, err)
 	}
-	snd, err := newSender(ctx, r.hc, r.base, r.runID, n, conv)
+	snd, err := newSender(ctx, r.base, r.runID, n, conv)
 	if err != nil {
 		return nil, fmt.Errorf("bench: user %d: %w", n, err)
 	}
@@ -222,6 +222,7 @@ func (r *run) runUser(ctx context.Context, u *user, deadline time.Time) {
 		capHint = 1024
 	}
 	u.lat = make([]time.Duration, 0, capHint)
+	defer u.snd.close()
 	for n := 1; ctx.Err() == nil; n++ {
 		if deadline.IsZero() && n > r.opt.Messages {
 			break
