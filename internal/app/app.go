@@ -18,6 +18,7 @@ import (
 	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/config"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
@@ -74,7 +75,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	a.Convs.OnCommit(a.disp.Notify)
 	a.in = intake.New(a.Convs, intake.NopGuard{}, log, intake.Options{Committed: a.disp.Notify})
 	a.web = web.New(web.Deps{
-		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth,
+		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
 		Attachments: attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")},
 		Limits:      web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},

@@ -14,6 +14,7 @@ const (
 	Invalid      = "invalid"        // 400
 	Unauthorized = "unauthorized"   // 401
 	Forbidden    = "forbidden"      // 403
+	CSRF         = "csrf"           // 403: a cookie-authenticated write without the session's X-CSRF-Token
 	NotFound     = "not_found"      // 404
 	Conflict     = "conflict"       // 409
 	TooLarge     = "too_large"      // 413

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -167,8 +168,20 @@ func (s *Service) Login(ctx context.Context, email, password string) (Agent, err
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Agent{}, fmt.Errorf("login: %w", err)
 	}
-	if err != nil || !CheckPassword(hash, password) {
+	if err != nil {
+		// Spend the time a real check takes, so the answer's timing does not
+		// tell which emails belong to an active agent.
+		CheckPassword(decoyHash(), password)
+		return Agent{}, apperr.New(apperr.Unauthorized, "wrong email or password")
+	}
+	if !CheckPassword(hash, password) {
 		return Agent{}, apperr.New(apperr.Unauthorized, "wrong email or password")
 	}
 	return s.AgentByID(ctx, id)
 }
+
+// decoyHash is a hash of a random password, checked when no agent matches.
+var decoyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword(NewPassword())
+	return h
+})

@@ -20,11 +20,16 @@ const MaxBodyRunes = 10000
 
 // NewMessage is a message about to be appended to a conversation.
 type NewMessage struct {
-	ConversationID  string
-	ContactID       string // when set, the conversation must belong to this contact
-	Direction       Direction
-	AuthorType      string
-	AuthorID        string
+	ConversationID string
+	ContactID      string // when set, the conversation must belong to this contact
+	Direction      Direction
+	AuthorType     string
+	AuthorID       string
+	// AuthorName is the agent's name, copied into the message.created
+	// event. It is not stored: reads join the agents table instead, so a
+	// renamed agent shows under their current name and no message rows
+	// need rewriting.
+	AuthorName      string
 	Body            string
 	ClientMessageID string
 	Attachments     []AttachmentRef
@@ -117,7 +122,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 	}
 	msg := Message{
 		ID: strconv.FormatInt(id, 10), ConversationID: m.ConversationID, Seq: seq, Direction: m.Direction,
-		AuthorType: m.AuthorType, AuthorID: m.AuthorID, Body: m.Body, ClientMessageID: m.ClientMessageID,
+		AuthorType: m.AuthorType, AuthorID: m.AuthorID, AuthorName: m.AuthorName, Body: m.Body, ClientMessageID: m.ClientMessageID,
 		Attachments: m.Attachments, CreatedAt: fromMS(now),
 	}
 	if msg.Attachments == nil {
@@ -134,7 +139,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 // Inbound messages reopen a resolved or snoozed conversation and must come
 // from the conversation's contact.
 const (
-	dedupeQuery     = "SELECT " + messageCols + " FROM messages WHERE conversation_id = ? AND client_message_id = ?"
+	dedupeQuery     = "SELECT " + messageCols + " FROM " + messagesJoin + " WHERE m.conversation_id = ? AND m.client_message_id = ?"
 	seqQueryContact = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? " +
 		"WHERE id = ? AND contact_id = ? RETURNING last_seq, inbox_id, status"
 	seqQueryAgent = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? " +
@@ -176,14 +181,19 @@ type MessageEvent struct {
 	Status  Status  `json:"conversation_status"`
 }
 
-const messageCols = `id, conversation_id, seq, direction, author_type, author_id, body,
-	COALESCE(client_message_id, ''), attachments, created_at`
+// messageCols are read FROM messagesJoin: the agents table gives the
+// author's name to messages written by agents.
+const (
+	messageCols = `m.id, m.conversation_id, m.seq, m.direction, m.author_type, m.author_id, COALESCE(a.name, ''), m.body,
+	COALESCE(m.client_message_id, ''), m.attachments, m.created_at`
+	messagesJoin = "messages m LEFT JOIN agents a ON m.author_type = 'agent' AND a.id = m.author_id"
+)
 
 func scanMessage(row scanner) (Message, error) {
 	var m Message
 	var id, created int64
 	var atts string
-	if err := row.Scan(&id, &m.ConversationID, &m.Seq, &m.Direction, &m.AuthorType, &m.AuthorID, &m.Body,
+	if err := row.Scan(&id, &m.ConversationID, &m.Seq, &m.Direction, &m.AuthorType, &m.AuthorID, &m.AuthorName, &m.Body,
 		&m.ClientMessageID, &atts, &created); err != nil {
 		return m, err
 	}
@@ -204,11 +214,11 @@ func (s *Store) Messages(ctx context.Context, conversationID string, after int64
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	q := "SELECT " + messageCols + " FROM messages WHERE conversation_id = ? AND seq > ?"
+	q := "SELECT " + messageCols + " FROM " + messagesJoin + " WHERE m.conversation_id = ? AND m.seq > ?"
 	if !withNotes {
-		q += " AND direction <> 'note'"
+		q += " AND m.direction <> 'note'"
 	}
-	rows, err := s.db.Query(ctx, q+" ORDER BY seq LIMIT ?", conversationID, after, limit)
+	rows, err := s.db.Query(ctx, q+" ORDER BY m.seq LIMIT ?", conversationID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read messages of %s: %w", conversationID, err)
 	}

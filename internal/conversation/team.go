@@ -14,6 +14,7 @@ import (
 type Team struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
+	MemberIDs []string  `json:"member_ids"` // agent ids, sorted; never null
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -23,7 +24,7 @@ func (s *Store) CreateTeam(ctx context.Context, name string) (Team, error) {
 	if name == "" || len(name) > 100 {
 		return Team{}, apperr.New(apperr.Invalid, "team name must be 1 to 100 characters")
 	}
-	t := Team{ID: NewID("tm"), Name: name, CreatedAt: fromMS(ms(s.now()))}
+	t := Team{ID: NewID("tm"), Name: name, MemberIDs: []string{}, CreatedAt: fromMS(ms(s.now()))}
 	_, err := s.db.Exec(ctx, "INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)", t.ID, t.Name, ms(t.CreatedAt))
 	if store.IsUniqueViolation(err) {
 		return Team{}, apperr.New(apperr.Conflict, "a team named %q already exists", name)
@@ -34,8 +35,12 @@ func (s *Store) CreateTeam(ctx context.Context, name string) (Team, error) {
 	return t, nil
 }
 
-// Teams lists all teams by name.
+// Teams lists all teams by name, with their members.
 func (s *Store) Teams(ctx context.Context) ([]Team, error) {
+	members, err := s.teamMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.Query(ctx, "SELECT id, name, created_at FROM teams ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
@@ -49,6 +54,10 @@ func (s *Store) Teams(ctx context.Context) ([]Team, error) {
 			return nil, fmt.Errorf("list teams: %w", err)
 		}
 		t.CreatedAt = fromMS(created)
+		t.MemberIDs = members[t.ID]
+		if t.MemberIDs == nil {
+			t.MemberIDs = []string{}
+		}
 		out = append(out, t)
 	}
 	return out, rows.Err()

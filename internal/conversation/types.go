@@ -120,6 +120,7 @@ type Message struct {
 	Direction       Direction       `json:"direction"`
 	AuthorType      string          `json:"author_type"`
 	AuthorID        string          `json:"author_id,omitempty"`
+	AuthorName      string          `json:"author_name"` // the agent's name for agent messages, else ""
 	Body            string          `json:"body"`
 	ClientMessageID string          `json:"client_message_id,omitempty"`
 	Attachments     []AttachmentRef `json:"attachments"`

@@ -26,8 +26,12 @@ type Hub struct {
 type Sub struct {
 	C       chan bus.Event
 	Dropped chan struct{}
-	conv    string
-	once    sync.Once
+	// Frames carries ephemeral frames (typing indicators), ready to write.
+	// They are never stored; one that finds the buffer full is discarded
+	// and the listener is not dropped for it.
+	Frames chan []byte
+	conv   string
+	once   sync.Once
 }
 
 func (s *Sub) drop() { s.once.Do(func() { close(s.Dropped) }) }
@@ -41,7 +45,7 @@ func NewHub(buffer int) *Hub {
 }
 
 func (h *Hub) newSub(conv string) *Sub {
-	s := &Sub{C: make(chan bus.Event, h.buffer), Dropped: make(chan struct{}), conv: conv}
+	s := &Sub{C: make(chan bus.Event, h.buffer), Dropped: make(chan struct{}), Frames: make(chan []byte, frameBuffer), conv: conv}
 	if h.closed {
 		s.drop()
 	}
@@ -117,6 +121,28 @@ func (h *Hub) send(s *Sub, e bus.Event) {
 	case s.C <- e:
 	default:
 		s.drop() // too slow: it will resume from its last sequence
+	}
+}
+
+// frameBuffer is how many ephemeral frames a listener may have unread.
+const frameBuffer = 16
+
+// Ephemeral sends a frame that is not an event (a typing indicator) to the
+// live listeners of one conversation, or, with toAgents, to every agent
+// listener. It bypasses the outbox: nothing is stored, a listener that is
+// not connected never sees it, and a full buffer discards it.
+func (h *Hub) Ephemeral(conversationID string, frame []byte, toAgents bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	subs := h.convs[conversationID]
+	if toAgents {
+		subs = h.agents
+	}
+	for s := range subs {
+		select {
+		case s.Frames <- frame:
+		default:
+		}
 	}
 }
 

@@ -36,12 +36,7 @@ func (s *Server) guard(rt Route) http.Handler {
 			}
 			r = r.WithContext(context.WithValue(r.Context(), contactKey, id))
 		default:
-			tok := bearer(r)
-			if tok == "" {
-				s.fail(w, r, apperr.New(apperr.Unauthorized, "send an API token as 'Authorization: Bearer TOKEN'"))
-				return
-			}
-			a, err := s.Auth.AgentForToken(r.Context(), tok)
+			a, err := s.agentFor(w, r, rt)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -55,6 +50,20 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		rt.Handler(w, r)
 	})
+}
+
+// agentFor authenticates an agent by API token or, without one, by the
+// console's session cookie. A bearer token wins when both are sent: another
+// site cannot make a browser send an Authorization header, so token
+// requests need no CSRF token.
+func (s *Server) agentFor(w http.ResponseWriter, r *http.Request, rt Route) (auth.Agent, error) {
+	if tok := bearer(r); tok != "" {
+		return s.Auth.AgentForToken(r.Context(), tok)
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		return s.cookieAgent(w, r, c, rt)
+	}
+	return auth.Agent{}, apperr.New(apperr.Unauthorized, "send an API token as 'Authorization: Bearer TOKEN', or sign in to the console")
 }
 
 func agentFrom(r *http.Request) auth.Agent {

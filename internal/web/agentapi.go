@@ -15,8 +15,8 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 }
 
 type listResponse struct {
-	Conversations []conversation.Conversation `json:"conversations"`
-	Total         int                         `json:"total"`
+	Conversations []conversation.Summary `json:"conversations"`
+	Total         int                    `json:"total"`
 }
 
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +57,12 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, listResponse{Conversations: convs, Total: total})
+	items, err := s.Conversations.Summarize(r.Context(), convs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listResponse{Conversations: items, Total: total})
 }
 
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
@@ -135,9 +140,10 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 	if req.Private {
 		dir = conversation.Note
 	}
+	me := agentFrom(r)
 	a, err := s.Conversations.AppendOne(r.Context(), conversation.NewMessage{
 		ConversationID: r.PathValue("id"), Direction: dir, AuthorType: conversation.AuthorAgent,
-		AuthorID: agentFrom(r).ID, Body: req.Body, ClientMessageID: req.ClientMessageID,
+		AuthorID: me.ID, AuthorName: me.Name, Body: req.Body, ClientMessageID: req.ClientMessageID,
 	})
 	if err != nil {
 		s.fail(w, r, err)

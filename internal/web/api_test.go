@@ -42,6 +42,7 @@ type message struct {
 	Seq             int64                        `json:"seq"`
 	Direction       string                       `json:"direction"`
 	AuthorType      string                       `json:"author_type"`
+	AuthorName      string                       `json:"author_name"`
 	Body            string                       `json:"body"`
 	ClientMessageID string                       `json:"client_message_id"`
 	Attachments     []conversation.AttachmentRef `json:"attachments"`
@@ -96,7 +97,7 @@ func snapshot(t *testing.T, s *apptest.Server, convIDs ...string) map[string]any
 	t.Helper()
 	out := map[string]any{}
 	for _, table := range []string{"contacts", "conversations", "messages", "events", "inboxes", "agents",
-		"attachments", "conversation_tags", "teams"} {
+		"attachments", "conversation_tags", "teams", "team_members", "canned_replies"} {
 		out[table] = s.Count(t, "SELECT COUNT(*) FROM "+table)
 	}
 	for _, id := range convIDs {

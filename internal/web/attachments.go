@@ -108,8 +108,9 @@ func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	me := agentFrom(r)
 	nm := conversation.NewMessage{ConversationID: c.ID, Direction: conversation.Outbound,
-		AuthorType: conversation.AuthorAgent, AuthorID: agentFrom(r).ID}
+		AuthorType: conversation.AuthorAgent, AuthorID: me.ID, AuthorName: me.Name}
 	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) (conversation.Appended, error) {
 		return s.Conversations.AppendOne(r.Context(), nm)
 	})

@@ -116,7 +116,8 @@ func TestOpenAPIDocumentIsValidJSON31(t *testing.T) {
 	if d.Info["title"] == nil || d.Info["version"] == nil {
 		t.Error("info needs a title and a version")
 	}
-	for _, name := range []string{"Conversation", "Message", "Contact", "Inbox", "Agent", "Team", "Event", "Error", "Ack", "AttachmentRef"} {
+	for _, name := range []string{"Conversation", "Message", "Contact", "Inbox", "Agent", "Team", "Event", "Error", "Ack", "AttachmentRef",
+		"ConversationSummary", "ConversationCounts", "CannedReply", "Session"} {
 		if _, ok := d.Components.Schemas[name]; !ok {
 			t.Errorf("components.schemas has no %s", name)
 		}
@@ -327,12 +328,49 @@ func TestOpenAPISecurityMatchesAccess(t *testing.T) {
 			if want := oaAccessNames[rt.Access]; !slices.Equal(scopes, []string{want}) {
 				t.Errorf("%s: apiToken roles = %v, want [%s]", key, scopes, want)
 			}
+			// The console's session cookie works on every agent route.
+			if scopes, ok := schemes["sessionCookie"]; !ok {
+				t.Errorf("%s: an agent route must accept sessionCookie", key)
+			} else if want := oaAccessNames[rt.Access]; !slices.Equal(scopes, []string{want}) {
+				t.Errorf("%s: sessionCookie roles = %v, want [%s]", key, scopes, want)
+			}
 			if _, ok := schemes["contactToken"]; ok {
 				t.Errorf("%s: an agent route must not list contactToken", key)
 			}
 		}
 		if _, ok := op.Responses["401"]; !ok {
 			t.Errorf("%s needs authentication but documents no 401", key)
+		}
+	}
+}
+
+func TestOpenAPISessionCookieScheme(t *testing.T) {
+	d := oaLoad(t)
+	var sc struct{ Type, In, Name string }
+	raw, ok := d.Components.SecuritySchemes["sessionCookie"]
+	if !ok {
+		t.Fatal("components.securitySchemes has no sessionCookie")
+	}
+	if err := json.Unmarshal(raw, &sc); err != nil || sc.Type != "apiKey" || sc.In != "cookie" || sc.Name != sessionCookie {
+		t.Errorf("sessionCookie is not an apiKey in the cookie %s: %s", sessionCookie, raw)
+	}
+	// Every write an agent route takes documents the CSRF header and the
+	// 403 it answers without it.
+	ops, _ := oaOperations(t, d)
+	for _, rt := range oaServer().Routes() {
+		if rt.Access < Agent || rt.Method == http.MethodGet {
+			continue
+		}
+		key := rt.Method + " " + oaPathOf(rt.Path)
+		op, ok := ops[key]
+		if !ok {
+			continue
+		}
+		if !slices.ContainsFunc(op.Parameters, func(p oaParam) bool { return p.Ref == "#/components/parameters/CsrfToken" }) {
+			t.Errorf("%s: does not list the X-CSRF-Token parameter", key)
+		}
+		if _, ok := op.Responses["403"]; !ok {
+			t.Errorf("%s: documents no 403 (csrf)", key)
 		}
 	}
 }

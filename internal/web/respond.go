@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	apperr.BadJSON:      http.StatusBadRequest,
 	apperr.Unauthorized: http.StatusUnauthorized,
 	apperr.Forbidden:    http.StatusForbidden,
+	apperr.CSRF:         http.StatusForbidden,
 	apperr.NotFound:     http.StatusNotFound,
 	apperr.Conflict:     http.StatusConflict,
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,

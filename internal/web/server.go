@@ -11,6 +11,7 @@ import (
 
 	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/realtime"
@@ -28,6 +29,7 @@ type Deps struct {
 	Conversations *conversation.Store
 	Intake        *intake.Service
 	Auth          *auth.Service
+	Canned        *canned.Store
 	ContactTokens *auth.ContactTokens
 	Hub           *realtime.Hub
 	Attachments   attachment.Storage
@@ -64,7 +66,7 @@ type Access int
 
 // Access levels.
 const (
-	Public     Access = iota // anyone (health, OpenAPI, widget conversation start)
+	Public     Access = iota // anyone (health, OpenAPI, widget conversation start, console sign-in)
 	Contact                  // a contact token
 	Agent                    // any active agent
 	Supervisor               // supervisors and admins
@@ -129,21 +131,34 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/widget/conversations/{id}/attachments/{attachment_id}", Contact, s.widgetAttachment},
 		{"GET", "/ws/contact", Contact, s.wsContact},
 
+		{"POST", "/api/v1/session", Public, s.login},
+		{"GET", "/api/v1/session", Public, s.getSession},
+		{"DELETE", "/api/v1/session", Public, s.logout},
+
 		{"GET", "/api/v1/me", Agent, s.me},
 		{"GET", "/api/v1/conversations", Agent, s.listConversations},
+		{"GET", "/api/v1/conversations/counts", Agent, s.countConversations},
 		{"GET", "/api/v1/conversations/{id}", Agent, s.getConversation},
 		{"PATCH", "/api/v1/conversations/{id}", Agent, s.patchConversation},
 		{"GET", "/api/v1/conversations/{id}/messages", Agent, s.agentMessages},
 		{"POST", "/api/v1/conversations/{id}/messages", Agent, s.agentSend},
 		{"POST", "/api/v1/conversations/{id}/attachments", Agent, s.agentUpload},
 		{"GET", "/api/v1/conversations/{id}/attachments/{attachment_id}", Agent, s.agentAttachment},
+		{"POST", "/api/v1/conversations/{id}/typing", Agent, s.agentTyping},
 		{"GET", "/api/v1/contacts/{id}", Agent, s.getContact},
 		{"GET", "/api/v1/inboxes", Agent, s.listInboxes},
 		{"POST", "/api/v1/inboxes", Admin, s.createInbox},
 		{"GET", "/api/v1/agents", Agent, s.listAgents},
 		{"POST", "/api/v1/agents", Admin, s.createAgent},
+		{"PATCH", "/api/v1/agents/{id}", Admin, s.patchAgent},
 		{"GET", "/api/v1/teams", Agent, s.listTeams},
 		{"POST", "/api/v1/teams", Admin, s.createTeam},
+		{"POST", "/api/v1/teams/{id}/members", Admin, s.addTeamMember},
+		{"DELETE", "/api/v1/teams/{id}/members/{agent_id}", Admin, s.removeTeamMember},
+		{"GET", "/api/v1/canned_replies", Agent, s.listCanned},
+		{"POST", "/api/v1/canned_replies", Agent, s.createCanned},
+		{"PATCH", "/api/v1/canned_replies/{id}", Agent, s.patchCanned},
+		{"DELETE", "/api/v1/canned_replies/{id}", Agent, s.deleteCanned},
 		{"GET", "/ws/agent", Agent, s.wsAgent},
 	}
 }

@@ -38,8 +38,10 @@ type wsAuthFrame struct {
 }
 
 func (s *Server) accept(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
-	// Origins are not restricted: the widget runs on the wallet operator's
-	// pages, and every stream is authorised by a bearer token, not a cookie.
+	// Origins are not restricted here: the widget runs on the wallet
+	// operator's pages and authorises with a contact token. The one stream
+	// that takes a cookie (/ws/agent for the console) has its Origin checked
+	// by the guard before it gets here (see cookieAgent).
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		return nil, err
@@ -105,7 +107,13 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 	}
 	sub := s.Hub.Conversation(convID)
 	defer s.Hub.Remove(sub)
-	ctx = conn.CloseRead(ctx)
+	ctx, stopReading := context.WithCancel(ctx)
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		s.readContactFrames(ctx, stopReading, conn, convID)
+	}()
+	defer func() { stopReading(); <-readDone }()
 	last := after
 	send := func(m conversation.Message) error {
 		if m.Seq <= last {
@@ -138,6 +146,9 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.stream(ctx, conn, sub, func(e bus.Event) error {
+		if e.Type == bus.ConversationUpdated {
+			return writeContactConversation(ctx, conn, e)
+		}
 		if e.Type != bus.MessageCreated {
 			return nil
 		}
@@ -171,6 +182,14 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime
 		case <-ping.C:
 			pctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
 			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				conn.CloseNow()
+				return
+			}
+		case f := <-sub.Frames:
+			wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+			err := conn.Write(wctx, websocket.MessageText, f)
 			cancel()
 			if err != nil {
 				conn.CloseNow()

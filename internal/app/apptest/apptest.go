@@ -125,6 +125,12 @@ func Start(t testing.TB, engine string) *Server {
 // (sent as is), an io.Reader (sent as is) or anything else (sent as JSON).
 func (s *Server) Do(t testing.TB, method, path, token string, body any) (int, []byte) {
 	t.Helper()
+	return s.DoRequest(t, s.NewRequest(t, method, path, body), token)
+}
+
+// NewRequest builds a request to the server; body is as for Do.
+func (s *Server) NewRequest(t testing.TB, method, path string, body any) *http.Request {
+	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -148,7 +154,7 @@ func (s *Server) Do(t testing.TB, method, path, token string, body any) (int, []
 	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return s.DoRequest(t, req, token)
+	return req
 }
 
 // DoRequest sends a prepared request (for multipart uploads and custom
