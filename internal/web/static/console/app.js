@@ -1,0 +1,233 @@
+// Huiying agent console: boot, session, hash router and the page shell.
+import { h, focusEl } from './dom.js';
+import { t, initLang, getLang, setLang, onLangChange, LANGS } from './i18n.js';
+import { api, setCsrf, onUnauthorized } from './api.js';
+import { AgentSocket } from './ws.js';
+import { state, emit, on, isAdmin, loadRefs, loadCanned, resetState } from './state.js';
+import { mountLogin } from './views/login.js';
+import { createWorkspace, VIEWS } from './views/inbox.js';
+import { mountCanned } from './views/canned.js';
+import { mountAdmin, ADMIN_TABS } from './views/admin.js';
+
+const root = document.getElementById('app') || document.body.appendChild(h('div', { id: 'app' }));
+let mounted = null; // {key, show?, destroy}
+let shell = null; // {el, main, navLinks, conn}
+let returnTo = '';
+let loginNotice = '';
+let booted = false;
+let connStatus = 'connecting';
+
+const socket = new AgentSocket({
+  onEvent: (ev) => emit('ws:event', ev),
+  onTyping: (f) => emit('ws:typing', f),
+  onStatus: (s) => { connStatus = s; renderConn(); emit('ws:status', s); },
+  onResync: () => emit('resync'),
+  onTrouble: () => {
+    // Several failed connections: maybe the session ended.
+    api('GET', '/api/v1/session', undefined, { quiet401: true }).catch((err) => {
+      if (err.status === 401) signedOut(t('login.expired'));
+    });
+  },
+});
+
+// ---- routes ----------------------------------------------------------------
+function parseRoute() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const path = raw.split('?')[0];
+  let parts;
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    parts = [];
+  }
+  if (!parts.length) return { name: 'home' };
+  const [a, b] = parts;
+  if (a === 'login') return { name: 'login' };
+  if (a === 'inbox') return VIEWS.includes(b || 'mine') ? { name: 'inbox', view: b || 'mine' } : { name: 'notfound' };
+  if (a === 'conversations' && b) return { name: 'conversation', id: b };
+  if (a === 'canned') return { name: 'canned' };
+  if (a === 'admin') return ADMIN_TABS.includes(b || 'agents') ? { name: 'admin', tab: b || 'agents' } : { name: 'notfound' };
+  return { name: 'notfound' };
+}
+
+function unmount() {
+  if (mounted) mounted.destroy();
+  mounted = null;
+}
+
+function route() {
+  const r = parseRoute();
+  if (!state.me) {
+    if (r.name !== 'login') {
+      if (r.name !== 'home') returnTo = location.hash;
+      location.replace('#/login');
+      return;
+    }
+    showLogin();
+    return;
+  }
+  if (r.name === 'login' || r.name === 'home') {
+    location.replace('#/inbox/mine');
+    return;
+  }
+  ensureShell();
+  updateNav(r);
+  const main = shell.main;
+  if (r.name === 'inbox' || r.name === 'conversation') {
+    if (!mounted || mounted.key !== 'workspace') {
+      unmount();
+      main.className = 'main main-workspace';
+      mounted = createWorkspace(main);
+    }
+    mounted.show(r);
+    document.title = r.name === 'conversation' ? t('title.conversation') : t('title.inbox');
+    return;
+  }
+  unmount();
+  main.className = 'main main-page';
+  main.scrollTop = 0;
+  if (r.name === 'canned') {
+    mounted = mountCanned(main);
+    document.title = t('title.canned');
+  } else if (r.name === 'admin') {
+    mounted = mountAdmin(main, r.tab);
+    document.title = t('title.admin');
+  } else {
+    const hd = h('h1', { class: 'page-title', tabindex: '-1' }, t('notFound.title'));
+    main.replaceChildren(h('div', { class: 'page' }, hd, h('p', {}, h('a', { href: '#/inbox/mine' }, t('notFound.back')))));
+    focusEl(hd);
+    mounted = { key: 'notfound', destroy() {} };
+    document.title = t('title.app');
+  }
+}
+
+// ---- shell -----------------------------------------------------------------
+function langButton() {
+  const other = LANGS.find((l) => l !== getLang());
+  return h('button', {
+    type: 'button', class: 'btn lang', 'data-testid': 'lang-switch', lang: other,
+    'aria-label': t('lang.switchTo', { lang: t(`lang.name.${other}`) }), 'data-lang': getLang(),
+    onclick: () => setLang(other),
+  }, t(`lang.short.${other}`));
+}
+
+function ensureShell() {
+  if (shell) return;
+  unmount();
+  const navLinks = {
+    inbox: h('a', { href: '#/inbox/mine', 'data-testid': 'nav-inbox' }, t('nav.inbox')),
+    canned: h('a', { href: '#/canned', 'data-testid': 'nav-canned' }, t('nav.canned')),
+  };
+  if (isAdmin()) navLinks.admin = h('a', { href: '#/admin/agents', 'data-testid': 'nav-admin' }, t('nav.admin'));
+  const conn = h('span', { class: 'conn', role: 'status', 'data-testid': 'connection-status' });
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const el = h('div', { class: 'shell' },
+    h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); focusEl(main.querySelector('h1:not(.sr-only), h2') || main); } }, t('nav.skip')),
+    h('header', { class: 'topbar' },
+      h('a', { class: 'brand', href: '#/inbox/mine' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '回'), h('span', { class: 'brand-name' }, t('app.name'))),
+      h('nav', { class: 'mainnav', 'aria-label': t('nav.label') }, Object.values(navLinks)),
+      h('div', { class: 'top-right' },
+        conn,
+        langButton(),
+        h('span', { class: 'me', title: state.me.email }, state.me.name || state.me.email),
+        h('button', { type: 'button', class: 'btn subtle', 'data-testid': 'sign-out', onclick: signOut }, t('nav.signOut')))),
+    main);
+  root.replaceChildren(el);
+  shell = { el, main, navLinks, conn };
+  renderConn();
+}
+
+function updateNav(r) {
+  const current = r.name === 'conversation' ? 'inbox' : r.name;
+  for (const [k, a] of Object.entries(shell.navLinks)) {
+    if (k === current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function renderConn() {
+  if (!shell) return;
+  shell.conn.className = `conn conn-${connStatus}`;
+  shell.conn.textContent = t(`conn.${connStatus}`);
+}
+
+function showLogin() {
+  unmount();
+  shell = null;
+  document.title = t('title.login');
+  const notice = loginNotice;
+  loginNotice = '';
+  mounted = mountLogin(root, { onSignedIn: signedIn, notice, langButton: langButton() });
+  mounted.key = 'login';
+}
+
+// ---- session ---------------------------------------------------------------
+function signedIn(data) {
+  state.me = data.agent;
+  setCsrf(data.csrf_token);
+  socket.start();
+  loadRefs();
+  loadCanned();
+  const to = returnTo && !returnTo.startsWith('#/login') ? returnTo : '#/inbox/mine';
+  returnTo = '';
+  if (location.hash === to) route();
+  else location.hash = to;
+}
+
+function signedOut(notice) {
+  socket.stop();
+  unmount();
+  shell = null;
+  resetState();
+  setCsrf('');
+  loginNotice = notice || '';
+  if (location.hash !== '#/login') location.hash = '#/login';
+  else route();
+}
+
+async function signOut() {
+  try {
+    await api('DELETE', '/api/v1/session', undefined, { quiet401: true });
+  } catch { /* signed out either way */ }
+  signedOut('');
+}
+
+onUnauthorized(() => {
+  if (!state.me) return;
+  const hash = location.hash;
+  signedOut(t('login.expired'));
+  returnTo = hash;
+});
+
+onLangChange(() => {
+  if (!booted) return;
+  // Rebuild the page in the new language (drafts and filters are kept).
+  unmount();
+  shell = null;
+  route();
+  const btn = document.querySelector('[data-testid="lang-switch"]');
+  if (btn) btn.focus();
+});
+
+on('ws:status', () => {});
+
+async function boot() {
+  initLang();
+  window.addEventListener('hashchange', route);
+  try {
+    const s = await api('GET', '/api/v1/session', undefined, { quiet401: true });
+    if (s && s.agent) {
+      state.me = s.agent;
+      setCsrf(s.csrf_token);
+      socket.start();
+      loadRefs();
+      loadCanned();
+    }
+  } catch (err) {
+    if (err.status !== 401) loginNotice = err.status === 0 ? t('err.network') : '';
+  }
+  booted = true;
+  route();
+}
+
+boot();
