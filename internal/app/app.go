@@ -112,7 +112,15 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	if url == "" {
 		url = "http://" + ln.Addr().String()
 	}
-	fmt.Fprintf(a.out, "Huiying %s is listening on %s\n  agent console: %s/\n  database: %s\n", Version, url, url, a.DB.Dialect)
+	fmt.Fprintf(a.out, "Huiying %s is listening on %s\n  agent console: %s/\n", Version, url, url)
+	if ins, err := a.Convs.Inboxes(ctx); err == nil {
+		for _, in := range ins {
+			if in.Channel == conversation.ChannelWebChat {
+				fmt.Fprintf(a.out, "  chat page (%s): %s/chat/%s\n", in.Name, url, in.PublicKey)
+			}
+		}
+	}
+	fmt.Fprintf(a.out, "  database: %s\n", a.DB.Dialect)
 	a.log.Info("listening", "addr", ln.Addr().String(), "db", a.DB.Dialect)
 
 	dctx, stopDispatch := context.WithCancel(context.Background())
