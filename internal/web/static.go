@@ -54,8 +54,16 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, name string
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if strings.HasSuffix(name, ".html") {
+		// The chat page is framed by the widget on any site; the console
+		// must never be framed (clickjacking).
+		frame := "'none'"
+		if strings.HasPrefix(name, "chat/") {
+			frame = "*"
+		} else {
+			h.Set("X-Frame-Options", "DENY")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "+
-			"script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors *")
+			"script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors "+frame)
 		h.Set("Referrer-Policy", "same-origin")
 	}
 	http.ServeContent(w, r, path.Base(name), time.Time{}, bytes.NewReader(f.body))
