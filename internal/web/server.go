@@ -136,6 +136,7 @@ func (s *Server) routeTable() []Route {
 		{"DELETE", "/api/v1/session", Public, s.logout},
 
 		{"GET", "/api/v1/me", Agent, s.me},
+		{"POST", "/api/v1/me/password", Agent, s.changePassword},
 		{"GET", "/api/v1/conversations", Agent, s.listConversations},
 		{"GET", "/api/v1/conversations/counts", Agent, s.countConversations},
 		{"GET", "/api/v1/conversations/{id}", Agent, s.getConversation},

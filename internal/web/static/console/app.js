@@ -8,6 +8,7 @@ import { mountLogin } from './views/login.js';
 import { createWorkspace, VIEWS } from './views/inbox.js';
 import { mountCanned } from './views/canned.js';
 import { mountAdmin, ADMIN_TABS } from './views/admin.js';
+import { openPasswordDialog } from './views/password.js';
 
 const root = document.getElementById('app') || document.body.appendChild(h('div', { id: 'app' }));
 let mounted = null; // {key, show?, destroy}
@@ -130,6 +131,10 @@ function ensureShell() {
         conn,
         langButton(),
         h('span', { class: 'me', title: state.me.email }, state.me.name || state.me.email),
+        h('button', {
+          type: 'button', class: 'btn subtle', 'data-testid': 'password-open', 'aria-haspopup': 'dialog',
+          onclick: (e) => openPasswordDialog(root, e.currentTarget),
+        }, h('span', { class: 'wide-only' }, t('nav.password')), h('span', { class: 'narrow-only' }, t('nav.passwordShort'))),
         h('button', { type: 'button', class: 'btn subtle', 'data-testid': 'sign-out', onclick: signOut }, t('nav.signOut')))),
     main);
   root.replaceChildren(el);
