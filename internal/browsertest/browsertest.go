@@ -83,7 +83,7 @@ func Shot(t testing.TB, ctx context.Context, name string) {
 	if !*screenshots {
 		return
 	}
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -200,7 +200,7 @@ export function createWorkspace(container) {
       prev = li;
     }
     emptyEl.hidden = rows.size > 0;
-    metaEl.textContent = t('inbox.total', { n: total });
+    metaEl.textContent = total === 1 ? t('inbox.totalOne') : t('inbox.total', { n: total });
     moreBtn.hidden = !hasMore;
   }
 
