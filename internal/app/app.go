@@ -42,6 +42,9 @@ type App struct {
 	hub   *realtime.Hub
 	in    *intake.Service
 	web   *web.Server
+	// Retention is the background purge of old closed conversations
+	// (--retention-days); Serve runs it hourly.
+	Retention Retention
 }
 
 // Open opens the database, applies migrations and builds the services.
@@ -73,13 +76,21 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	a.Convs.OnCommit(a.disp.Notify)
-	a.in = intake.New(a.Convs, intake.NopGuard{}, log, intake.Options{Committed: a.disp.Notify})
+	sg, err := intake.NewSecretGuard()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the secret guard: %w", err)
+	}
+	a.in = intake.New(a.Convs, sg, log, intake.Options{Committed: a.disp.Notify})
+	files := attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")}
+	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays, Now: time.Now, Log: log}
 	a.web = web.New(web.Deps{
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
-		Attachments: attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")},
-		Limits:      web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},
-		Version:     Version, Ready: db.Ping,
+		Attachments: files, Explorers: cfg.Explorers,
+		Limits:  web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},
+		Version: Version, Ready: db.Ping,
+		DB: db,
 	})
 	return a, nil
 }
@@ -126,6 +137,8 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	dctx, stopDispatch := context.WithCancel(context.Background())
 	dispDone := make(chan struct{})
 	go func() { a.disp.Run(dctx); close(dispDone) }()
+	retentionDone := make(chan struct{})
+	go func() { a.Retention.Run(dctx, time.Hour); close(retentionDone) }()
 
 	srv := &http.Server{Handler: a.web.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
@@ -136,6 +149,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	case err := <-serveErr:
 		stopDispatch()
 		<-dispDone
+		<-retentionDone
 		a.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -151,6 +165,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	time.Sleep(50 * time.Millisecond) // let the last committed events reach listeners
 	stopDispatch()
 	<-dispDone
+	<-retentionDone
 	a.hub.Close()
 	if cerr := a.DB.Close(); cerr != nil {
 		err = errors.Join(err, cerr)

@@ -22,6 +22,16 @@ const (
 	RateLimited  = "rate_limited"   // 429
 	Unavailable  = "unavailable"    // 503
 	BadJSON      = "malformed_json" // 400
+	// AsksForSecret refuses an agent reply that asks the user for a
+	// mnemonic, private key or keystore (see internal/safety).
+	AsksForSecret = "asks_for_secret" // 400
+
+	// TOTPRequired (401): the password was right, and the agent has
+	// two-factor sign-in on; send totp_code or recovery_code as well.
+	TOTPRequired = "totp_required"
+	// TOTPSetupRequired (403): an admin signed in to the console without
+	// two-factor sign-in must enroll before doing anything else.
+	TOTPSetupRequired = "totp_setup_required"
 )
 
 // Error is an error a client can act on.

@@ -51,7 +51,13 @@ type Agent struct {
 	Role      Role      `json:"role"`
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
+	// TOTPEnabled is set when the agent signs in with a second factor.
+	TOTPEnabled bool `json:"totp_enabled"`
 }
+
+// NeedsTOTPSetup reports whether the agent must enroll in two-factor
+// sign-in before using the console: it is required for admins.
+func (a Agent) NeedsTOTPSetup() bool { return a.Role == RoleAdmin && !a.TOTPEnabled }
 
 // Service stores agents and tokens.
 type Service struct {
@@ -99,14 +105,15 @@ func (s *Service) CreateAgent(ctx context.Context, email, name string, role Role
 	return a, nil
 }
 
-const agentCols = "id, email, name, role, active, created_at"
+const agentCols = "id, email, name, role, active, created_at, CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END"
 
 func scanAgent(row interface{ Scan(...any) error }) (Agent, error) {
 	var a Agent
-	var active int
+	var active, totp int
 	var created int64
-	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &active, &created)
+	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &active, &created, &totp)
 	a.Active = active == 1
+	a.TOTPEnabled = totp == 1
 	a.CreatedAt = time.UnixMilli(created).UTC()
 	return a, err
 }

@@ -67,12 +67,12 @@ func (s *Service) SessionAgent(ctx context.Context, secret string) (Session, err
 	id := hashToken(secret)
 	var sess Session
 	var expires, lastSeen, created int64
-	var active int
+	var active, totp int
 	a := &sess.Agent
 	err := s.db.QueryRow(ctx, `SELECT s.csrf_token, s.expires_at, s.last_seen_at,
-		a.id, a.email, a.name, a.role, a.active, a.created_at
+		a.id, a.email, a.name, a.role, a.active, a.created_at, CASE WHEN a.totp_secret <> '' THEN 1 ELSE 0 END
 		FROM sessions s JOIN agents a ON a.id = s.agent_id WHERE s.id_hash = ?`, id).Scan(
-		&sess.CSRFToken, &expires, &lastSeen, &a.ID, &a.Email, &a.Name, &a.Role, &active, &created)
+		&sess.CSRFToken, &expires, &lastSeen, &a.ID, &a.Email, &a.Name, &a.Role, &active, &created, &totp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errNoSession
 	}
@@ -80,6 +80,7 @@ func (s *Service) SessionAgent(ctx context.Context, secret string) (Session, err
 		return Session{}, fmt.Errorf("read session: %w", err)
 	}
 	a.Active = active == 1
+	a.TOTPEnabled = totp == 1
 	a.CreatedAt = time.UnixMilli(created).UTC()
 	now := s.now().UnixMilli()
 	if now >= expires || !a.Active {

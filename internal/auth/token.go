@@ -22,6 +22,7 @@ type APIToken struct {
 	ID        string     `json:"id"`
 	AgentID   string     `json:"agent_id"`
 	Name      string     `json:"name"`
+	Scope     Scope      `json:"scope"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
@@ -31,55 +32,79 @@ func hashToken(tok string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// Scope limits what an API token may do, on top of its agent's role.
+type Scope string
+
+// Token scopes, from least to most powerful.
+const (
+	ScopeRead  Scope = "read"  // GET routes only
+	ScopeWrite Scope = "write" // every route but the Admin ones
+	ScopeAdmin Scope = "admin" // everything the agent's role allows
+)
+
+// Valid reports whether sc is a known scope.
+func (sc Scope) Valid() bool { return sc == ScopeRead || sc == ScopeWrite || sc == ScopeAdmin }
+
 // CreateToken issues a new API token for the agent and returns its secret.
-// ttl 0 means it does not expire.
-func (s *Service) CreateToken(ctx context.Context, agentID, name string, ttl time.Duration) (string, APIToken, error) {
+// ttl 0 means it does not expire; an empty scope is ScopeWrite.
+func (s *Service) CreateToken(ctx context.Context, agentID, name string, scope Scope, ttl time.Duration) (string, APIToken, error) {
+	if scope == "" {
+		scope = ScopeWrite
+	}
+	if !scope.Valid() {
+		return "", APIToken{}, apperr.New(apperr.Invalid, "unknown token scope %q (use read, write or admin)", scope)
+	}
 	if _, err := s.AgentByID(ctx, agentID); err != nil {
 		return "", APIToken{}, err
 	}
 	secret := "hy_" + rand.Text() + rand.Text()
 	now := s.now()
-	t := APIToken{ID: conversation.NewID("tk"), AgentID: agentID, Name: name, CreatedAt: time.UnixMilli(now.UnixMilli()).UTC()}
+	t := APIToken{ID: conversation.NewID("tk"), AgentID: agentID, Name: name, Scope: scope, CreatedAt: time.UnixMilli(now.UnixMilli()).UTC()}
 	var exp any
 	if ttl > 0 {
 		e := time.UnixMilli(now.Add(ttl).UnixMilli()).UTC()
 		t.ExpiresAt = &e
 		exp = e.UnixMilli()
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO api_tokens (id, agent_id, name, token_hash, created_at, expires_at, revoked)
-		VALUES (?, ?, ?, ?, ?, ?, 0)`, t.ID, agentID, name, hashToken(secret), now.UnixMilli(), exp); err != nil {
+	if _, err := s.db.Exec(ctx, `INSERT INTO api_tokens (id, agent_id, name, token_hash, created_at, expires_at, revoked, scope)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?)`, t.ID, agentID, name, hashToken(secret), now.UnixMilli(), exp, string(scope)); err != nil {
 		return "", APIToken{}, fmt.Errorf("create token: %w", err)
 	}
 	return secret, t, nil
 }
 
-// AgentForToken returns the active agent holding the API token.
-func (s *Service) AgentForToken(ctx context.Context, secret string) (Agent, error) {
+// AgentForToken returns the active agent holding the API token, and the
+// token's scope.
+func (s *Service) AgentForToken(ctx context.Context, secret string) (Agent, Scope, error) {
 	if !strings.HasPrefix(secret, "hy_") {
-		return Agent{}, apperr.New(apperr.Unauthorized, "not a Huiying API token")
+		return Agent{}, "", apperr.New(apperr.Unauthorized, "not a Huiying API token")
 	}
 	var agentID string
+	var scope Scope
 	var exp sql.NullInt64
 	var revoked int
-	err := s.db.QueryRow(ctx, "SELECT agent_id, expires_at, revoked FROM api_tokens WHERE token_hash = ?",
-		hashToken(secret)).Scan(&agentID, &exp, &revoked)
+	err := s.db.QueryRow(ctx, "SELECT agent_id, expires_at, revoked, scope FROM api_tokens WHERE token_hash = ?",
+		hashToken(secret)).Scan(&agentID, &exp, &revoked, &scope)
 	if errors.Is(err, sql.ErrNoRows) || revoked != 0 {
-		return Agent{}, apperr.New(apperr.Unauthorized, "unknown or revoked API token")
+		return Agent{}, "", apperr.New(apperr.Unauthorized, "unknown or revoked API token")
 	}
 	if err != nil {
-		return Agent{}, fmt.Errorf("check token: %w", err)
+		return Agent{}, "", fmt.Errorf("check token: %w", err)
 	}
 	if exp.Valid && s.now().UnixMilli() >= exp.Int64 {
-		return Agent{}, apperr.New(apperr.Unauthorized, "API token expired; create a new one with 'huiying token create'")
+		return Agent{}, "", apperr.New(apperr.Unauthorized, "API token expired; create a new one with 'huiying token create'")
 	}
 	a, err := s.AgentByID(ctx, agentID)
 	if err != nil {
-		return Agent{}, err
+		return Agent{}, "", err
 	}
 	if !a.Active {
-		return Agent{}, apperr.New(apperr.Unauthorized, "the agent holding this token is deactivated")
+		return Agent{}, "", apperr.New(apperr.Unauthorized, "the agent holding this token is deactivated")
 	}
-	return a, nil
+	if !scope.Valid() {
+		scope = ScopeRead // an unknown value in the database grants the least
+	}
+	return a, scope, nil
 }
 
 // ContactTokens signs and checks the bearer tokens given to contacts. A

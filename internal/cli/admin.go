@@ -9,13 +9,16 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/app"
+	"github.com/huiying/huiying/internal/audit"
+	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
 )
 
 func tokenCreate(ctx context.Context, env Env, args []string) error {
-	var email, name string
+	var email, name, scope string
 	var ttl time.Duration
 	cfg, err := parse(env, "token create", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&scope, "scope", "write", "what the token may do: read (GET only), write (all but admin routes) or admin")
 		fs.StringVar(&email, "agent", "", "email of the agent the token acts as (required)")
 		fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
 		fs.DurationVar(&ttl, "ttl", 0, "lifetime, e.g. 720h (default: no expiry)")
@@ -36,8 +39,13 @@ func tokenCreate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w (list agents in the console, or check --data)", err)
 	}
-	secret, _, err := a.Auth.CreateToken(ctx, ag.ID, name, ttl)
+	secret, tok, err := a.Auth.CreateToken(ctx, ag.ID, name, auth.Scope(scope), ttl)
 	if err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, a.DB, audit.Entry{ActorType: audit.ActorSystem, Action: "token.create",
+		TargetType: "token", TargetID: tok.ID, Details: map[string]any{
+			"agent_id": ag.ID, "agent_email": ag.Email, "name": name, "scope": string(tok.Scope), "ttl": ttl.String()}}); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, secret)

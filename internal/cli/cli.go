@@ -35,6 +35,7 @@ func commands() []command {
 		{"token create", "create an API token for an agent: --agent EMAIL", tokenCreate},
 		{"inbox list", "list inboxes and their keys: --json", inboxList},
 		{"bench intake", "measure intake throughput and ack latency", benchIntake},
+		{"guard scan", "read messages on stdin, one per line, and print what the secret guard finds", guardScan},
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huiying/huiying/internal/walletctx"
 )
 
 // Config is the server's configuration.
@@ -26,6 +28,12 @@ type Config struct {
 	MaxRequestBytes int64
 	MaxUploadBytes  int64
 	ShutdownTimeout time.Duration
+	// Explorers are the block explorer URL templates per chain (defaults
+	// merged with --explorers).
+	Explorers walletctx.Explorers
+	// RetentionDays: closed conversations idle this long are deleted; 0 keeps
+	// everything.
+	RetentionDays int
 }
 
 // Option describes one setting, for flags, the environment and the docs.
@@ -44,6 +52,8 @@ var Options = []Option{
 	{"max-request-bytes", "HUIYING_MAX_REQUEST_BYTES", "65536", "largest JSON request body accepted"},
 	{"max-upload-bytes", "HUIYING_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted"},
 	{"shutdown-timeout", "HUIYING_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for connections to drain"},
+	{"explorers", "HUIYING_EXPLORERS", "", `block explorer links as JSON chain → {"address","tx"} templates with {value}, merged over the defaults (etherscan.io, tronscan.org, mempool.space, solscan.io); chains: evm, tron, bitcoin, solana`},
+	{"retention-days", "HUIYING_RETENTION_DAYS", "0", "delete closed conversations (messages, events, attachments) idle for this many days; 0 keeps them forever"},
 }
 
 // Register adds the flags to fs and returns a function that builds the
@@ -72,6 +82,12 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		}
 		if c.ShutdownTimeout, err = time.ParseDuration(*vals["shutdown-timeout"]); err != nil || c.ShutdownTimeout < 0 {
 			errs = append(errs, fmt.Errorf("--shutdown-timeout must be a duration like 15s, got %q", *vals["shutdown-timeout"]))
+		}
+		if c.Explorers, err = walletctx.ParseExplorers(*vals["explorers"]); err != nil {
+			errs = append(errs, fmt.Errorf("--explorers: %v", err))
+		}
+		if c.RetentionDays, err = strconv.Atoi(*vals["retention-days"]); err != nil || c.RetentionDays < 0 {
+			errs = append(errs, fmt.Errorf("--retention-days must be a whole number of days ≥ 0, got %q", *vals["retention-days"]))
 		}
 		errs = append(errs, c.validate()...)
 		return c, errors.Join(errs...)

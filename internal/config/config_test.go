@@ -79,3 +79,30 @@ func TestReadmeListsEveryOption(t *testing.T) {
 		}
 	}
 }
+
+func TestExplorersAndRetention(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	build := Register(fs)
+	if err := fs.Parse([]string{"--explorers", `{"evm":{"tx":"https://bscscan.com/tx/{value}"}}`, "--retention-days", "30"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RetentionDays != 30 || c.Explorers["evm"].Tx != "https://bscscan.com/tx/{value}" || c.Explorers["tron"].Address == "" {
+		t.Fatalf("got %d %+v", c.RetentionDays, c.Explorers)
+	}
+	for _, args := range [][]string{{"--explorers", "{"}, {"--retention-days", "-1"}, {"--retention-days", "x"}} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		build := Register(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := build(); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%v: err %v", args, err)
+		}
+	}
+}

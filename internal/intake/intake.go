@@ -24,12 +24,16 @@ type Inbound struct {
 	ClientMessageID string
 	Body            string
 	Attachments     []conversation.AttachmentRef
+	// Secrets are the kinds of secrets the guard removed from Body.
+	Secrets []string
 }
 
 // Ack is what the sender gets once the message is committed.
 type Ack struct {
 	Message   conversation.Message
 	Duplicate bool // a retry: Message is the one first stored
+	// Redacted is set when the guard removed secrets from the body.
+	Redacted bool
 }
 
 // Guard inspects and may rewrite an inbound message before it is stored
@@ -70,9 +74,10 @@ type Service struct {
 }
 
 type request struct {
-	ctx  context.Context
-	msg  conversation.NewMessage
-	done chan result
+	ctx     context.Context
+	msg     conversation.NewMessage
+	secrets []string
+	done    chan result
 }
 
 type result struct {
@@ -114,7 +119,7 @@ func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
 	if err := nm.Validate(); err != nil {
 		return Ack{}, err
 	}
-	req := &request{ctx: ctx, msg: nm, done: make(chan result, 1)}
+	req := &request{ctx: ctx, msg: nm, secrets: in.Secrets, done: make(chan result, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -179,7 +184,14 @@ func (s *Service) commit(batch []*request) {
 			if err != nil && apperr.CodeOf(err) == "" {
 				return err
 			}
-			results[i] = result{ack: Ack{Message: a.Message, Duplicate: a.Duplicate}, err: err}
+			if err == nil && !a.Duplicate && len(r.secrets) > 0 {
+				// Warn the sender and flag the conversation in the same
+				// transaction, so neither can be lost.
+				if err := s.convs.FlagSecret(ctx, tx, r.msg.ConversationID, r.secrets); err != nil {
+					return err
+				}
+			}
+			results[i] = result{ack: Ack{Message: a.Message, Duplicate: a.Duplicate, Redacted: len(r.secrets) > 0}, err: err}
 		}
 		return nil
 	})

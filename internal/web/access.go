@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/audit"
 	"github.com/huiying/huiying/internal/auth"
 )
 
@@ -15,8 +17,16 @@ const (
 	contactKey
 )
 
+// caller is how an agent request was authenticated.
+type caller struct {
+	Agent auth.Agent
+	Via   string     // audit.ActorAgent (console session) or audit.ActorToken
+	Scope auth.Scope // the API token's scope; "" for sessions
+}
+
 // guard authenticates the caller for the route's access level and checks
-// the role, before the handler runs.
+// the role, before the handler runs. A successful write by an agent (any
+// method but GET/HEAD) is recorded in the audit log.
 func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch rt.Access {
@@ -36,34 +46,77 @@ func (s *Server) guard(rt Route) http.Handler {
 			}
 			r = r.WithContext(context.WithValue(r.Context(), contactKey, id))
 		default:
-			a, err := s.agentFor(w, r, rt)
+			c, err := s.agentFor(w, r, rt)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			need := map[Access]auth.Role{Agent: auth.RoleAgent, Supervisor: auth.RoleSupervisor, Admin: auth.RoleAdmin}[rt.Access]
-			if !a.Role.AtLeast(need) {
-				s.fail(w, r, apperr.New(apperr.Forbidden, "this needs the %s role; you are %s", need, a.Role))
+			if err := s.authorize(r, rt, c); err != nil {
+				s.fail(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), agentKey, a))
+			r = r.WithContext(context.WithValue(r.Context(), agentKey, c.Agent))
+			if audited(r, rt) && s.DB != nil {
+				s.auditedCall(w, r, rt, c)
+				return
+			}
 		}
 		rt.Handler(w, r)
 	})
+}
+
+// authorize checks the caller's role, the token's scope and, for console
+// sessions of admins without two-factor sign-in, that they are enrolling.
+func (s *Server) authorize(r *http.Request, rt Route, c caller) error {
+	need := map[Access]auth.Role{Agent: auth.RoleAgent, Supervisor: auth.RoleSupervisor, Admin: auth.RoleAdmin}[rt.Access]
+	if !c.Agent.Role.AtLeast(need) {
+		return apperr.New(apperr.Forbidden, "this needs the %s role; you are %s", need, c.Agent.Role)
+	}
+	switch c.Scope {
+	case auth.ScopeRead:
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return apperr.New(apperr.Forbidden, "this token is read-only")
+		}
+		if rt.Access == Admin {
+			return apperr.New(apperr.Forbidden, "this token's scope is read; admin routes need a token with --scope admin")
+		}
+	case auth.ScopeWrite:
+		if rt.Access == Admin {
+			return apperr.New(apperr.Forbidden, "this token's scope is write; admin routes need a token with --scope admin")
+		}
+	}
+	if c.Via == audit.ActorAgent && c.Agent.NeedsTOTPSetup() && !totpSetupAllowed(r, rt) {
+		return apperr.New(apperr.TOTPSetupRequired,
+			"admins must turn on two-factor sign-in first: POST /api/v1/me/totp, then POST /api/v1/me/totp/confirm")
+	}
+	return nil
+}
+
+// totpSetupAllowed lists what an admin's console session may do before
+// enrolling in two-factor sign-in (the session routes are public).
+func totpSetupAllowed(r *http.Request, rt Route) bool {
+	return (rt.Method == http.MethodGet && rt.Path == "/api/v1/me") || strings.HasPrefix(rt.Path, "/api/v1/me/totp")
 }
 
 // agentFor authenticates an agent by API token or, without one, by the
 // console's session cookie. A bearer token wins when both are sent: another
 // site cannot make a browser send an Authorization header, so token
 // requests need no CSRF token.
-func (s *Server) agentFor(w http.ResponseWriter, r *http.Request, rt Route) (auth.Agent, error) {
+func (s *Server) agentFor(w http.ResponseWriter, r *http.Request, rt Route) (caller, error) {
 	if tok := bearer(r); tok != "" {
-		return s.Auth.AgentForToken(r.Context(), tok)
+		if strings.HasPrefix(tok, "ct.") && s.ContactTokens != nil {
+			if _, err := s.ContactTokens.Verify(tok); err == nil {
+				return caller{}, apperr.New(apperr.Forbidden, "a contact token cannot call agent routes")
+			}
+		}
+		a, scope, err := s.Auth.AgentForToken(r.Context(), tok)
+		return caller{Agent: a, Via: audit.ActorToken, Scope: scope}, err
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		return s.cookieAgent(w, r, c, rt)
+		a, err := s.cookieAgent(w, r, c, rt)
+		return caller{Agent: a, Via: audit.ActorAgent}, err
 	}
-	return auth.Agent{}, apperr.New(apperr.Unauthorized, "send an API token as 'Authorization: Bearer TOKEN', or sign in to the console")
+	return caller{}, apperr.New(apperr.Unauthorized, "send an API token as 'Authorization: Bearer TOKEN', or sign in to the console")
 }
 
 func agentFrom(r *http.Request) auth.Agent {

@@ -8,6 +8,7 @@ import (
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/safety"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -139,6 +140,10 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 	dir := conversation.Outbound
 	if req.Private {
 		dir = conversation.Note
+	} else if asks, term := safety.AsksForSecret(req.Body); asks {
+		// Internal notes are exempt: agents may discuss a scam attempt.
+		s.fail(w, r, apperr.New(apperr.AsksForSecret, "%s", safety.Message(term)))
+		return
 	}
 	me := agentFrom(r)
 	a, err := s.Conversations.AppendOne(r.Context(), conversation.NewMessage{

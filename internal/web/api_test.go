@@ -395,7 +395,7 @@ func TestAgentAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		agentTok, _, err := s.App.Auth.CreateToken(ctx, ag.ID, "test", 0)
+		agentTok, _, err := s.App.Auth.CreateToken(ctx, ag.ID, "test", auth.ScopeAdmin, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -448,7 +448,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 		s.Send(t, convA, tokA, "a-1", "A's first message")
 		s.Send(t, convB, tokB, "b-1", "B's first message")
 
-		expired, _, err := s.App.Auth.CreateToken(ctx, s.AdminID, "short-lived", time.Millisecond)
+		expired, _, err := s.App.Auth.CreateToken(ctx, s.AdminID, "short-lived", auth.ScopeAdmin, time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -496,7 +496,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 			// Agent API.
 			{"missing API token", "GET", "/api/v1/conversations", "", nil, 401, "unauthorized"},
 			{"garbled API token", "GET", "/api/v1/conversations", "hy_garbage", nil, 401, "unauthorized"},
-			{"contact token as API token", "GET", "/api/v1/conversations", tokA, nil, 401, "unauthorized"},
+			{"contact token as API token", "GET", "/api/v1/conversations", tokA, nil, 403, "forbidden"},
 			{"expired API token", "GET", "/api/v1/conversations", expired, nil, 401, "unauthorized"},
 			{"expired API token writes", "POST", agentA + "/messages", expired, map[string]string{"body": "hi"}, 401, "unauthorized"},
 			{"unknown conversation (agent)", "GET", "/api/v1/conversations/cv_nope", s.AdminToken, nil, 404, "not_found"},

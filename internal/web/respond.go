@@ -20,17 +20,21 @@ type errorBody struct {
 }
 
 var statusOf = map[string]int{
-	apperr.Invalid:      http.StatusBadRequest,
-	apperr.BadJSON:      http.StatusBadRequest,
-	apperr.Unauthorized: http.StatusUnauthorized,
-	apperr.Forbidden:    http.StatusForbidden,
-	apperr.CSRF:         http.StatusForbidden,
-	apperr.NotFound:     http.StatusNotFound,
-	apperr.Conflict:     http.StatusConflict,
-	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
-	apperr.Unsupported:  http.StatusUnsupportedMediaType,
-	apperr.RateLimited:  http.StatusTooManyRequests,
-	apperr.Unavailable:  http.StatusServiceUnavailable,
+	apperr.Invalid:       http.StatusBadRequest,
+	apperr.BadJSON:       http.StatusBadRequest,
+	apperr.AsksForSecret: http.StatusBadRequest,
+	apperr.Unauthorized:  http.StatusUnauthorized,
+	apperr.Forbidden:     http.StatusForbidden,
+	apperr.CSRF:          http.StatusForbidden,
+	apperr.NotFound:      http.StatusNotFound,
+	apperr.Conflict:      http.StatusConflict,
+	apperr.TooLarge:      http.StatusRequestEntityTooLarge,
+	apperr.Unsupported:   http.StatusUnsupportedMediaType,
+	apperr.RateLimited:   http.StatusTooManyRequests,
+	apperr.Unavailable:   http.StatusServiceUnavailable,
+
+	apperr.TOTPRequired:      http.StatusUnauthorized,
+	apperr.TOTPSetupRequired: http.StatusForbidden,
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -15,6 +15,8 @@ import (
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/realtime"
+	"github.com/huiying/huiying/internal/store"
+	"github.com/huiying/huiying/internal/walletctx"
 )
 
 // Limits bound what a client may send.
@@ -33,8 +35,14 @@ type Deps struct {
 	ContactTokens *auth.ContactTokens
 	Hub           *realtime.Hub
 	Attachments   attachment.Storage
-	Limits        Limits
-	Version       string
+	// Explorers are the block explorer URL templates the console links
+	// wallet addresses and transaction hashes to (defaults when nil).
+	Explorers walletctx.Explorers
+	Limits    Limits
+	// DB is the database, where the audit log is written (nil: no audit
+	// log, as in tests that only look at the route table).
+	DB      *store.DB
+	Version string
 	// Ready reports whether the server can take traffic (database reachable).
 	Ready func(ctx context.Context) error
 }
@@ -161,5 +169,16 @@ func (s *Server) routeTable() []Route {
 		{"PATCH", "/api/v1/canned_replies/{id}", Agent, s.patchCanned},
 		{"DELETE", "/api/v1/canned_replies/{id}", Agent, s.deleteCanned},
 		{"GET", "/ws/agent", Agent, s.wsAgent},
+
+		{"GET", "/api/v1/config/explorers", Agent, s.getExplorers},
+		{"GET", "/api/v1/public/official-channels", Public, s.getOfficialChannels},
+		{"PUT", "/api/v1/official-channels", Admin, s.putOfficialChannels},
+		{"GET", "/api/v1/contacts/{id}/export", Admin, s.exportContact},
+		{"DELETE", "/api/v1/contacts/{id}", Admin, s.deleteContact},
+		{"POST", "/api/v1/me/totp", Agent, s.beginTOTP},
+		{"POST", "/api/v1/me/totp/confirm", Agent, s.confirmTOTP},
+		{"DELETE", "/api/v1/me/totp", Agent, s.disableTOTP},
+		{"GET", "/api/v1/audit", Admin, s.listAudit},
+		{"GET", "/api/v1/audit/export", Admin, s.exportAudit},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/audit"
 	"github.com/huiying/huiying/internal/auth"
 )
 
@@ -20,12 +21,21 @@ const csrfHeader = "X-CSRF-Token"
 type sessionResponse struct {
 	Agent     auth.Agent `json:"agent"`
 	CSRFToken string     `json:"csrf_token"`
+	// TOTPSetupRequired is set for an admin without two-factor sign-in:
+	// the console must enroll before anything else works.
+	TOTPSetupRequired bool `json:"totp_setup_required"`
 }
 
-// login signs an agent in to the console with email and password. A
-// browser request from another site's page is refused, so no site can sign
-// a visitor in to an account of its choosing (login CSRF); clients that
-// send no Origin (curl, scripts) are not browsers and may sign in.
+func newSessionResponse(sess auth.Session) sessionResponse {
+	return sessionResponse{Agent: sess.Agent, CSRFToken: sess.CSRFToken, TOTPSetupRequired: sess.Agent.NeedsTOTPSetup()}
+}
+
+// login signs an agent in to the console with email and password, and the
+// second factor when the agent has it on. A browser request from another
+// site's page is refused, so no site can sign a visitor in to an account of
+// its choosing (login CSRF); clients that send no Origin (curl, scripts)
+// are not browsers and may sign in. Failures count towards the sign-in
+// rate limits (auth.SignIn) and are recorded in the audit log.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Origin") != "" && !sameOrigin(r) {
 		s.fail(w, r, apperr.New(apperr.Forbidden, "sign in from this server's own console page; Origin %q is not %s",
@@ -33,18 +43,31 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
+		Email        string `json:"email"`
+		Password     string `json:"password"`
+		TOTPCode     string `json:"totp_code"`
+		RecoveryCode string `json:"recovery_code"`
 	}
 	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := s.Auth.Login(r.Context(), req.Email, req.Password)
+	res, err := s.Auth.SignIn(r.Context(), auth.Credentials{Email: req.Email, Password: req.Password,
+		TOTPCode: req.TOTPCode, RecoveryCode: req.RecoveryCode, IP: clientIP(r)})
 	if err != nil {
+		if code := apperr.CodeOf(err); code != "" {
+			email := strings.ToLower(strings.TrimSpace(req.Email))
+			if len(email) > 200 {
+				email = email[:200]
+			}
+			s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: res.Agent.ID, ActorEmail: email,
+				Action: "session.sign_in_failed", TargetType: "agent", TargetID: res.Agent.ID,
+				Details: map[string]any{"reason": code}})
+		}
 		s.fail(w, r, err)
 		return
 	}
+	a := res.Agent
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		// Signing in again replaces the browser's old session.
 		if err := s.Auth.DeleteSession(r.Context(), c.Value); err != nil {
@@ -57,9 +80,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	details := map[string]any{"totp": a.TOTPEnabled}
+	if res.UsedRecoveryCode {
+		details["recovery_code"] = true
+	}
+	if a.NeedsTOTPSetup() {
+		details["totp_setup_required"] = true
+	}
+	s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: a.ID, ActorEmail: a.Email,
+		Action: "session.sign_in", TargetType: "agent", TargetID: a.ID, Details: details})
 	setSessionCookie(w, r, secret, auth.SessionTTL)
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, sessionResponse{Agent: sess.Agent, CSRFToken: sess.CSRFToken})
+	writeJSON(w, http.StatusOK, newSessionResponse(sess))
 }
 
 // getSession tells the console whether it is signed in, and as whom.
@@ -81,7 +113,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 		setSessionCookie(w, r, c.Value, auth.SessionTTL)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, sessionResponse{Agent: sess.Agent, CSRFToken: sess.CSRFToken})
+	writeJSON(w, http.StatusOK, newSessionResponse(sess))
 }
 
 // logout ends the session and clears the cookie. It needs no CSRF token:
@@ -90,6 +122,10 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 // answers 204 also when there was no session.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
+		if sess, err := s.Auth.SessionAgent(r.Context(), c.Value); err == nil {
+			s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: sess.Agent.ID, ActorEmail: sess.Agent.Email,
+				Action: "session.sign_out", TargetType: "agent", TargetID: sess.Agent.ID})
+		}
 		if err := s.Auth.DeleteSession(r.Context(), c.Value); err != nil {
 			s.fail(w, r, err)
 			return

@@ -77,6 +77,7 @@ func (s *Server) pageRoutes() []Route {
 		{"GET", "/static/{path...}", Public, s.staticAsset},
 		{"GET", "/widget.js", Public, s.widgetScript},
 		{"GET", "/chat/{inbox_key}", Public, s.chatPage},
+		{"GET", "/verify", Public, s.verifyPage},
 	}
 }
 
@@ -95,4 +96,10 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) widgetScript(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.serveStatic(w, r, "chat/widget.js")
+}
+
+// verifyPage explains how to recognise real support and lists the official
+// channels.
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
+	s.serveStatic(w, r, "verify/verify.html")
 }

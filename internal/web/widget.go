@@ -69,6 +69,10 @@ type ackResponse struct {
 	MessageID string `json:"message_id"`
 	Seq       int64  `json:"seq"`
 	Duplicate bool   `json:"duplicate,omitempty"`
+	// Redacted is set when the secret guard removed a mnemonic or key;
+	// Body is then what was stored, for the client to show instead.
+	Redacted bool   `json:"redacted,omitempty"`
+	Body     string `json:"body,omitempty"`
 }
 
 func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +90,9 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeAck(w, ack)
+	if !ack.Duplicate {
+		s.recordWalletContext(r.Context(), ack.Message.ConversationID, ack.Message.Body)
+	}
 }
 
 func writeAck(w http.ResponseWriter, ack intake.Ack) {
@@ -93,7 +100,11 @@ func writeAck(w http.ResponseWriter, ack intake.Ack) {
 	if ack.Duplicate {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, ackResponse{MessageID: ack.Message.ID, Seq: ack.Message.Seq, Duplicate: ack.Duplicate})
+	resp := ackResponse{MessageID: ack.Message.ID, Seq: ack.Message.Seq, Duplicate: ack.Duplicate, Redacted: ack.Redacted}
+	if ack.Redacted {
+		resp.Body = ack.Message.Body
+	}
+	writeJSON(w, status, resp)
 }
 
 // contactConversation loads the conversation and checks it is the caller's.

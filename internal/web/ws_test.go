@@ -196,7 +196,7 @@ func TestStreamsRefuseBadCredentialsBeforeUpgrading(t *testing.T) {
 			{"garbled contact token", "/ws/contact?conversation=" + conv, "ct.x.y", 401},
 			{"bad after", "/ws/contact?conversation=" + conv + "&after=x", tok, 400},
 			{"agent stream without token", "/ws/agent", "", 401},
-			{"agent stream with contact token", "/ws/agent", tok, 401},
+			{"agent stream with contact token", "/ws/agent", tok, 403}, // a contact is below every agent role
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/app"
+	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/config"
 	"github.com/huiying/huiying/internal/store/storetest"
 )
@@ -84,7 +85,7 @@ func Start(t testing.TB, engine string) *Server {
 		a.Close()
 		t.Fatalf("apptest: find bootstrap admin: %v", err)
 	}
-	tok, _, err := a.Auth.CreateToken(ctx, admin.ID, "apptest", 0)
+	tok, _, err := a.Auth.CreateToken(ctx, admin.ID, "apptest", auth.ScopeAdmin, 0)
 	if err != nil {
 		a.Close()
 		t.Fatalf("apptest: create admin token: %v", err)

@@ -611,7 +611,7 @@ function handleMessage(m, live) {
   const local = m.direction === "inbound" && m.client_message_id ? byCid.get(m.client_message_id) : null;
   if (local) {
     local.message = m;
-    acknowledge(local, m.seq);
+    acknowledge(local, m.seq, m.body);
     return;
   }
   const e = { seq: m.seq, direction: m.direction, message: m, cid: m.client_message_id, state: "delivered" };
@@ -629,8 +629,15 @@ function handleMessage(m, live) {
   }
 }
 
-// acknowledge marks one of the visitor's messages as stored with seq.
-function acknowledge(e, seq) {
+// acknowledge marks one of the visitor's messages as stored with seq. When
+// the server stored a different body (the secret guard removed a seed phrase
+// or key), the bubble shows what was stored, so the secret leaves the screen.
+function acknowledge(e, seq, storedBody) {
+  if (typeof storedBody === "string" && storedBody !== e.body) {
+    e.body = storedBody;
+    const p = e.el && e.el.querySelector('[data-testid="message-body"]');
+    if (p) p.textContent = storedBody;
+  }
   const i = outbox.indexOf(e);
   if (i >= 0) outbox.splice(i, 1);
   const other = bySeq.get(seq);
@@ -769,7 +776,7 @@ async function deliver(e) {
     if (e.state === "delivered" || !outbox.includes(e)) return true; // the socket confirmed it, or it was removed
     const kind = classify(r.status);
     if (kind === "ok" && r.data && typeof r.data.seq === "number") {
-      acknowledge(e, r.data.seq);
+      acknowledge(e, r.data.seq, r.data.body);
       kickReconnect(); // the server answers: no need to wait for the backoff
       return true;
     }
@@ -1080,6 +1087,22 @@ function applyTexts() {
   for (const n of document.querySelectorAll("[data-i18n-placeholder]")) n.placeholder = t(n.dataset.i18nPlaceholder);
   attachBtn.title = t("attach");
   sendBtn.title = t("send");
+  // Link the safety note to the public /verify page (official channels,
+  // how to spot impersonators); opens outside the widget's iframe.
+  const note = document.querySelector('[data-testid="safety-note"]');
+  if (note) {
+    let a = note.querySelector("a.hy-verify-link");
+    if (!a) {
+      a = document.createElement("a");
+      a.className = "hy-verify-link";
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.setAttribute("data-testid", "verify-link");
+      note.append(" ", a);
+    }
+    a.href = "/verify?lang=" + encodeURIComponent(lang);
+    a.textContent = t("safetyLink");
+  }
 }
 
 function wire() {

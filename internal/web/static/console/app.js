@@ -9,6 +9,7 @@ import { createWorkspace, VIEWS } from './views/inbox.js';
 import { mountCanned } from './views/canned.js';
 import { mountAdmin, ADMIN_TABS } from './views/admin.js';
 import { openPasswordDialog } from './views/password.js';
+import { mountTotpSetup } from './views/totp.js';
 
 const root = document.getElementById('app') || document.body.appendChild(h('div', { id: 'app' }));
 let mounted = null; // {key, show?, destroy}
@@ -17,6 +18,9 @@ let returnTo = '';
 let loginNotice = '';
 let booted = false;
 let connStatus = 'connecting';
+// totpSetup: an admin signed in without two-factor sign-in; the server
+// refuses everything else until enrollment is done.
+let totpSetup = false;
 
 const socket = new AgentSocket({
   onEvent: (ev) => emit('ws:event', ev),
@@ -58,6 +62,10 @@ function unmount() {
 
 function route() {
   const r = parseRoute();
+  if (state.me && totpSetup) {
+    if (!mounted || mounted.key !== 'totp') showTotpSetup();
+    return;
+  }
   if (!state.me) {
     if (r.name !== 'login') {
       if (r.name !== 'home') returnTo = location.hash;
@@ -166,10 +174,33 @@ function showLogin() {
   mounted.key = 'login';
 }
 
+function showTotpSetup() {
+  unmount();
+  shell = null;
+  document.title = t('title.totp');
+  mounted = mountTotpSetup(root, {
+    langButton: langButton(),
+    onSignOut: signOut,
+    onDone: async () => {
+      try {
+        const s = await api('GET', '/api/v1/session', undefined, { quiet401: true });
+        signedIn(s);
+      } catch {
+        signedOut(t('login.expired'));
+      }
+    },
+  });
+}
+
 // ---- session ---------------------------------------------------------------
 function signedIn(data) {
   state.me = data.agent;
   setCsrf(data.csrf_token);
+  totpSetup = Boolean(data.totp_setup_required);
+  if (totpSetup) {
+    route();
+    return;
+  }
   socket.start();
   loadRefs();
   loadCanned();
@@ -185,6 +216,7 @@ function signedOut(notice) {
   shell = null;
   resetState();
   setCsrf('');
+  totpSetup = false;
   loginNotice = notice || '';
   if (location.hash !== '#/login') location.hash = '#/login';
   else route();
@@ -224,6 +256,9 @@ async function boot() {
     if (s && s.agent) {
       state.me = s.agent;
       setCsrf(s.csrf_token);
+      totpSetup = Boolean(s.totp_setup_required);
+    }
+    if (s && s.agent && !totpSetup) {
       socket.start();
       loadRefs();
       loadCanned();

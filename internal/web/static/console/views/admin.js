@@ -2,11 +2,12 @@
 // enforces the role as well).
 import { h, uid } from '../dom.js';
 import { t, roleLabel } from '../i18n.js';
-import { api, apiPath, errorText } from '../api.js';
+import { api, apiPath, errorText, qs } from '../api.js';
 import { state, isAdmin, loadRefs } from '../state.js';
 import { messageBox, pageHeading, secretBox, copyButton, ROLES } from './common.js';
+import { channelsTab } from './channels.js';
 
-export const ADMIN_TABS = ['agents', 'teams', 'inboxes'];
+export const ADMIN_TABS = ['agents', 'teams', 'inboxes', 'channels'];
 
 export function mountAdmin(container, tab) {
   let destroyed = false;
@@ -28,6 +29,8 @@ export function mountAdmin(container, tab) {
   const ctx = { isDestroyed: () => destroyed };
   if (tab === 'teams') teamsTab(body, ctx);
   else if (tab === 'inboxes') inboxesTab(body, ctx);
+  else if (tab === 'audit') auditTab(body, ctx);
+  else if (tab === 'channels') channelsTab(body, ctx);
   else agentsTab(body, ctx);
   heading.focus();
   return { key: `admin-${tab}`, destroy() { destroyed = true; } };
@@ -288,4 +291,94 @@ function inboxesTab(body, ctx) {
 
   render();
   loadRefs().then(() => { if (!ctx.isDestroyed()) render(); });
+}
+
+// ---- audit log ------------------------------------------------------------
+const AUDIT_PAGE = 100;
+
+function auditTab(body, ctx) {
+  const actor = h('select', { id: uid('au-actor'), 'data-testid': 'audit-actor' });
+  const action = h('input', { type: 'text', id: uid('au-action'), 'data-testid': 'audit-action', autocomplete: 'off', spellcheck: 'false' });
+  const since = h('input', { type: 'date', id: uid('au-since'), 'data-testid': 'audit-since' });
+  const until = h('input', { type: 'date', id: uid('au-until'), 'data-testid': 'audit-until' });
+  const apply = h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'audit-apply' }, t('admin.audit.apply'));
+  const exportLink = h('a', { class: 'btn', 'data-testid': 'audit-export', download: '' }, t('admin.audit.export'));
+  const box = messageBox();
+  const rows = h('tbody', { 'data-testid': 'audit-rows' });
+  const more = h('button', { type: 'button', class: 'btn', 'data-testid': 'audit-more', hidden: true }, t('admin.audit.more'));
+  const captionId = uid('au-cap');
+  const form = h('form', { class: 'card', novalidate: true, role: 'search' },
+    h('h2', {}, t('admin.audit.filters')),
+    h('div', { class: 'audit-filters' },
+      h('div', { class: 'field' }, h('label', { for: actor.id }, t('admin.audit.actor')), actor),
+      h('div', { class: 'field' }, h('label', { for: action.id }, t('admin.audit.action')), action),
+      h('div', { class: 'field' }, h('label', { for: since.id }, t('admin.audit.since')), since),
+      h('div', { class: 'field' }, h('label', { for: until.id }, t('admin.audit.until')), until),
+      h('div', { class: 'btn-row' }, apply, exportLink)));
+  const table = h('table', { class: 'audit-table', 'aria-labelledby': captionId },
+    h('thead', {}, h('tr', {},
+      ['at', 'actor', 'action', 'target', 'ip', 'details'].map((c) => h('th', { scope: 'col' }, t(`admin.audit.col.${c}`))))),
+    rows);
+  body.replaceChildren(form, h('section', { class: 'card' },
+    h('h2', { id: captionId }, t('admin.audit.title')), box, h('div', { class: 'audit-wrap' }, table), more));
+
+  function fillActors() {
+    const cur = actor.value;
+    actor.replaceChildren(h('option', { value: '' }, t('admin.audit.anyone')),
+      state.agents.map((a) => h('option', { value: a.id }, a.name ? `${a.name} (${a.email})` : a.email)));
+    actor.value = cur;
+  }
+
+  function filters() {
+    // Dates are whole days in UTC; "until" includes its day.
+    let untilQ = '';
+    if (until.value) {
+      const d = new Date(`${until.value}T00:00:00Z`);
+      if (!Number.isNaN(d.getTime())) untilQ = String(d.getTime() + 86400000);
+    }
+    return { actor_id: actor.value, action: action.value.trim(), since: since.value, until: untilQ };
+  }
+
+  let last = 0;
+  function fmt(at) {
+    const d = new Date(at);
+    return Number.isNaN(d.getTime()) ? String(at) : d.toLocaleString();
+  }
+  function row(e) {
+    const who = e.actor_email || e.actor_id || t(`admin.audit.actorType.${e.actor_type}`);
+    const details = e.details && Object.keys(e.details).length ? JSON.stringify(e.details) : '';
+    return h('tr', { 'data-testid': 'audit-row' },
+      h('td', {}, h('time', { datetime: e.at }, fmt(e.at))),
+      h('td', {}, who, ' ', h('span', { class: 'muted' }, `(${t(`admin.audit.actorType.${e.actor_type}`)})`)),
+      h('td', {}, h('code', {}, e.action)),
+      h('td', {}, e.target_type ? `${e.target_type} ${e.target_id || ''}` : ''),
+      h('td', {}, e.ip || ''),
+      h('td', { class: 'details' }, details));
+  }
+
+  async function load(append) {
+    box.set('');
+    const f = filters();
+    exportLink.setAttribute('href', `/api/v1/audit/export${qs(f)}`);
+    const q = { ...f, limit: AUDIT_PAGE };
+    if (append && last) q.before = last;
+    try {
+      const d = await api('GET', `/api/v1/audit${qs(q)}`);
+      if (ctx.isDestroyed()) return;
+      const entries = (d && d.entries) || [];
+      if (!append) rows.replaceChildren();
+      rows.append(...entries.map(row));
+      if (entries.length) last = entries[entries.length - 1].id;
+      more.hidden = entries.length < AUDIT_PAGE;
+      if (!rows.children.length) rows.append(h('tr', {}, h('td', { colspan: '6', class: 'muted' }, t('admin.audit.none'))));
+    } catch (err) {
+      box.set(errorText(err));
+    }
+  }
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); last = 0; load(false); });
+  more.addEventListener('click', () => load(true));
+  fillActors();
+  loadRefs().then(() => { if (!ctx.isDestroyed()) fillActors(); });
+  load(false);
 }

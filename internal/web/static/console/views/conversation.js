@@ -6,6 +6,7 @@ import { t, fmtDateTime, fmtMsgTime, statusLabel, priorityLabel, fmtSize } from 
 import { api, apiPath, qs, errorText } from '../api.js';
 import { state, on, emit, agentById, teamById, inboxById, markSeen, getDraft, loadCanned } from '../state.js';
 import { statusBadge, priorityBadge, messageBox, mergeConv, PRIORITIES } from './common.js';
+import { linkifyWallet, loadExplorers, walletChip, walletAttr } from '../wallet.js';
 
 const PAGE = 1000; // messages per history call
 const TYPING_EVERY = 2000; // ms between typing pings
@@ -274,7 +275,7 @@ export function mountConversation(container, id, { backHref, initial }) {
         h('span', { class: 'msg-author' }, authorName(m)),
         label ? h('span', { class: 'msg-label' }, label) : null,
         time),
-      m.body ? h('div', { class: 'msg-body' }, m.body) : null,
+      m.body ? h('div', { class: 'msg-body' }, linkifyWallet(m.body)) : null,
       atts.length ? h('ul', { class: 'msg-atts' }, atts.map(renderAttachment)) : null));
     return li;
   }
@@ -735,6 +736,15 @@ export function mountConversation(container, id, { backHref, initial }) {
       for (const k of Object.keys(contact.attributes).sort()) row(k, String(contact.attributes[k]));
     }
     if (contact && contact.created_at) row(t('contact.since'), fmtDateTime(contact.created_at));
+    // Wallet context found in the visitor's messages (wallet.<chain>.<kind>).
+    const attrs = (conv && conv.attributes) || {};
+    for (const k of Object.keys(attrs).sort()) {
+      const w = walletAttr(k);
+      if (w && attrs[k]) {
+        rows.push(h('dt', {}, t(`wallet.${w.kind}`), ` (${w.chain})`),
+          h('dd', { 'data-testid': 'contact-wallet' }, walletChip(w.chain, w.kind, String(attrs[k]))));
+      }
+    }
     contactDl.replaceChildren(...rows);
   }
 
@@ -798,7 +808,7 @@ export function mountConversation(container, id, { backHref, initial }) {
     }
     renderHead();
     updateSide();
-    await loadContact();
+    await Promise.all([loadContact(), loadExplorers()]);
     if (destroyed) return;
     renderHead();
     renderContact();

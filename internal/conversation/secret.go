@@ -1,0 +1,44 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// SecretWarning is the system message a contact gets after sending a
+// mnemonic or private key, in both languages: the guard runs before anything
+// else knows the user's language.
+const SecretWarning = "⚠️ 为保护您的资产，我们已删除您消息中的助记词或私钥，它们没有被保存。官方客服绝不会索要您的助记词、私钥或 keystore 密码；" +
+	"如果您已经把它们告诉了任何人，请立即新建钱包并转移资产。\n" +
+	"⚠️ To protect your funds we removed the seed phrase or private key from your message; it was not stored. " +
+	"Real support will never ask for your mnemonic, private key or keystore password. If you have shared them " +
+	"with anyone, create a new wallet and move your funds now."
+
+// SecretAttribute is the conversation attribute that records what the guard
+// removed, so agents see at once that the user may be at risk.
+const SecretAttribute = "security.secret_removed"
+
+// FlagSecret records, inside tx, that secrets of the given kinds were
+// removed from a contact's message: a system warning to the contact and a
+// conversation attribute (with its conversation.updated event).
+func (s *Store) FlagSecret(ctx context.Context, tx *store.Tx, conversationID string, kinds []string) error {
+	if _, err := s.Append(ctx, tx, NewMessage{ConversationID: conversationID, Direction: System,
+		AuthorType: AuthorSystem, Body: SecretWarning}); err != nil {
+		return fmt.Errorf("warn about removed secret: %w", err)
+	}
+	c, err := getConversation(ctx, tx, conversationID)
+	if err != nil {
+		return err
+	}
+	c.Attributes[SecretAttribute] = strings.Join(kinds, ",")
+	c.UpdatedAt = fromMS(ms(s.now()))
+	if _, err := tx.Exec(ctx, "UPDATE conversations SET attributes = ?, updated_at = ? WHERE id = ?",
+		attrsJSON(c.Attributes), ms(c.UpdatedAt), conversationID); err != nil {
+		return fmt.Errorf("flag conversation %s: %w", conversationID, err)
+	}
+	return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c)
+}

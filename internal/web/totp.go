@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+)
+
+// beginTOTP starts two-factor enrollment: it answers the new secret and
+// its otpauth:// URL; nothing changes at sign-in until confirmTOTP.
+func (s *Server) beginTOTP(w http.ResponseWriter, r *http.Request) {
+	e, err := s.Auth.BeginTOTP(r.Context(), agentFrom(r).ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, e)
+}
+
+// confirmTOTP turns two-factor sign-in on with a code from the app, and
+// answers the recovery codes (shown this once).
+func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Code string `json:"code"`
+	}
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	codes, err := s.Auth.ConfirmTOTP(r.Context(), agentFrom(r).ID, req.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string][]string{"recovery_codes": codes})
+}
+
+// disableTOTP turns two-factor sign-in off after checking the password;
+// admins cannot (403).
+func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Password string `json:"password"`
+	}
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Auth.DisableTOTP(r.Context(), agentFrom(r).ID, req.Password); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
