@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/audit"
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/safety"
@@ -142,6 +143,11 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 		dir = conversation.Note
 	} else if asks, term := safety.AsksForSecret(req.Body); asks {
 		// Internal notes are exempt: agents may discuss a scam attempt.
+		// The refused attempt is audited so supervisors can see it.
+		a := agentFrom(r)
+		s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: a.ID, ActorEmail: a.Email,
+			Action: "blocked: asks_for_secret", TargetType: "conversation", TargetID: r.PathValue("id"),
+			Details: map[string]any{"term": term}})
 		s.fail(w, r, apperr.New(apperr.AsksForSecret, "%s", safety.Message(term)))
 		return
 	}

@@ -36,6 +36,11 @@ func TestAgentReplyAskingForSecretIsRefused(t *testing.T) {
 			}
 		}
 		assertNothingWritten(t, s, before, conv)
+		// Supervisors can see each refused attempt in the audit log.
+		if n := s.Count(t, "SELECT COUNT(*) FROM audit_log WHERE action = ? AND target_id = ?",
+			"blocked: asks_for_secret", conv); n != 3 {
+			t.Fatalf("%d audited attempts, want 3", n)
+		}
 		// Warnings pass; internal notes are exempt.
 		if seq := s.Reply(t, conv, "We will never ask for your seed phrase. 官方客服不会索要私钥。", false); seq != 1 {
 			t.Fatalf("warning seq %d", seq)
