@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/safety"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -22,6 +23,28 @@ const SecretWarning = "⚠️ 为保护您的资产，我们已删除您消息�
 // removed, so agents see at once that the user may be at risk.
 const SecretAttribute = "security.secret_removed"
 
+// ImpersonationAttribute marks a conversation whose contact reported being
+// approached by fake support; it also keeps the warning to one per
+// conversation.
+const ImpersonationAttribute = "security.impersonation_reported"
+
+// WarnImpersonation, inside tx, sends the contact the fake-support warning
+// and flags the conversation, once per conversation.
+func (s *Store) WarnImpersonation(ctx context.Context, tx *store.Tx, conversationID string) error {
+	c, err := getConversation(ctx, tx, conversationID)
+	if err != nil {
+		return err
+	}
+	if c.Attributes[ImpersonationAttribute] != "" {
+		return nil
+	}
+	if _, err := s.Append(ctx, tx, NewMessage{ConversationID: conversationID, Direction: System,
+		AuthorType: AuthorSystem, Body: safety.ImpersonationWarning}); err != nil {
+		return fmt.Errorf("warn about fake support: %w", err)
+	}
+	return s.setAttribute(ctx, tx, conversationID, ImpersonationAttribute, "true")
+}
+
 // FlagSecret records, inside tx, that secrets of the given kinds were
 // removed from a contact's message: a system warning to the contact and a
 // conversation attribute (with its conversation.updated event).
@@ -30,11 +53,16 @@ func (s *Store) FlagSecret(ctx context.Context, tx *store.Tx, conversationID str
 		AuthorType: AuthorSystem, Body: SecretWarning}); err != nil {
 		return fmt.Errorf("warn about removed secret: %w", err)
 	}
+	return s.setAttribute(ctx, tx, conversationID, SecretAttribute, strings.Join(kinds, ","))
+}
+
+// setAttribute sets one attribute inside tx and records the change.
+func (s *Store) setAttribute(ctx context.Context, tx *store.Tx, conversationID, key, value string) error {
 	c, err := getConversation(ctx, tx, conversationID)
 	if err != nil {
 		return err
 	}
-	c.Attributes[SecretAttribute] = strings.Join(kinds, ",")
+	c.Attributes[key] = value
 	c.UpdatedAt = fromMS(ms(s.now()))
 	if _, err := tx.Exec(ctx, "UPDATE conversations SET attributes = ?, updated_at = ? WHERE id = ?",
 		attrsJSON(c.Attributes), ms(c.UpdatedAt), conversationID); err != nil {

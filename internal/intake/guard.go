@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/huiying/huiying/internal/guard"
+	"github.com/huiying/huiying/internal/safety"
 )
 
 // SecretGuard is the guard stage: it replaces mnemonics and private keys
@@ -20,12 +21,14 @@ func NewSecretGuard() (*SecretGuard, error) {
 	return &SecretGuard{g: g}, nil
 }
 
-// Inspect redacts in.Body in place.
+// Inspect redacts in.Body in place, and notes when the sender says someone
+// posing as support contacted them elsewhere.
 func (s *SecretGuard) Inspect(_ context.Context, in *Inbound) error {
 	redacted, kinds := s.g.Redact(in.Body)
 	if len(kinds) > 0 {
 		in.Body = redacted
 		in.Secrets = kinds
 	}
+	in.Impersonation = safety.MentionsImpersonation(in.Body)
 	return nil
 }

@@ -26,6 +26,9 @@ type Inbound struct {
 	Attachments     []conversation.AttachmentRef
 	// Secrets are the kinds of secrets the guard removed from Body.
 	Secrets []string
+	// Impersonation is set when the sender reports being contacted by
+	// someone posing as support on another channel.
+	Impersonation bool
 }
 
 // Ack is what the sender gets once the message is committed.
@@ -74,10 +77,11 @@ type Service struct {
 }
 
 type request struct {
-	ctx     context.Context
-	msg     conversation.NewMessage
-	secrets []string
-	done    chan result
+	ctx           context.Context
+	msg           conversation.NewMessage
+	secrets       []string
+	impersonation bool
+	done          chan result
 }
 
 type result struct {
@@ -119,7 +123,7 @@ func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
 	if err := nm.Validate(); err != nil {
 		return Ack{}, err
 	}
-	req := &request{ctx: ctx, msg: nm, secrets: in.Secrets, done: make(chan result, 1)}
+	req := &request{ctx: ctx, msg: nm, secrets: in.Secrets, impersonation: in.Impersonation, done: make(chan result, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -188,6 +192,11 @@ func (s *Service) commit(batch []*request) {
 				// Warn the sender and flag the conversation in the same
 				// transaction, so neither can be lost.
 				if err := s.convs.FlagSecret(ctx, tx, r.msg.ConversationID, r.secrets); err != nil {
+					return err
+				}
+			}
+			if err == nil && !a.Duplicate && r.impersonation {
+				if err := s.convs.WarnImpersonation(ctx, tx, r.msg.ConversationID); err != nil {
 					return err
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/huiying/huiying/internal/app/apptest"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/guard"
+	"github.com/huiying/huiying/internal/safety"
 	"github.com/huiying/huiying/internal/store/storetest"
 )
 
@@ -140,6 +141,33 @@ func TestMnemonicNeverStored(t *testing.T) {
 			}
 			if n := s.Count(t, "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'system'", conv); n != 2 {
 				t.Fatalf("%d warnings after a retry, want 2", n)
+			}
+		})
+	}
+}
+
+// A visitor who reports fake support elsewhere is warned once, and agents
+// see the flag.
+func TestImpersonationReportWarnsOnce(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			s := apptest.Start(t, engine)
+			conv, tok := s.StartConversation(t)
+			s.Send(t, conv, tok, "a", "有个客服在电报上私信我，让我验证钱包")
+			s.Send(t, conv, tok, "b", "the support agent on Telegram says my wallet is frozen")
+			if n := s.Count(t, "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'system' AND body = ?",
+				conv, safety.ImpersonationWarning); n != 1 {
+				t.Fatalf("%d warnings, want exactly 1", n)
+			}
+			var c conversation.Conversation
+			s.JSON(t, "GET", "/api/v1/conversations/"+conv, s.AdminToken, nil, http.StatusOK, &c)
+			if c.Attributes[conversation.ImpersonationAttribute] != "true" {
+				t.Fatalf("conversation not flagged: %+v", c.Attributes)
+			}
+			other, tok2 := s.StartConversation(t)
+			s.Send(t, other, tok2, "c", "my transfer is pending")
+			if n := s.Count(t, "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'system'", other); n != 0 {
+				t.Fatalf("ordinary message got %d warnings", n)
 			}
 		})
 	}
