@@ -30,7 +30,7 @@ func (a *App) Bootstrap(ctx context.Context) error {
 	fmt.Fprintf(a.out, `
 First start: created the inbox "Web chat" and an admin.
   sign in as:   %s
-  password:     %s   (shown once; change it after signing in)
+  password:     %s   (shown once; change it after signing in; admins set up two-factor sign-in first)
   inbox key:    %s
 `, FirstRunEmail, pw, in.PublicKey)
 	return nil
