@@ -41,7 +41,7 @@ func (s *Store) ExportContact(ctx context.Context, contactID string) (ContactExp
 		return ContactExport{}, err
 	}
 	out := ContactExport{ExportedAt: s.now().UTC(), Contact: c, Conversations: []ExportedConversation{}}
-	ids, err := s.conversationIDs(ctx, "SELECT id FROM conversations WHERE contact_id = ? ORDER BY created_at, id", contactID)
+	ids, err := queryIDs(ctx, s.db, "SELECT id FROM conversations WHERE contact_id = ? ORDER BY created_at, id", contactID)
 	if err != nil {
 		return out, err
 	}
@@ -86,23 +86,6 @@ func (s *Store) ExportContact(ctx context.Context, contactID string) (ContactExp
 	return out, nil
 }
 
-func (s *Store) conversationIDs(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.db.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list conversations: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("list conversations: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // DeleteContact deletes the contact, their conversations with every
 // message, tag and attachment row, and the outbox events of those
 // conversations (so no copy of their words stays in the events table), in
@@ -114,7 +97,7 @@ func (s *Store) DeleteContact(ctx context.Context, contactID string) ([]string, 
 	}
 	var atts []string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		ids, err := txIDs(ctx, tx, "SELECT id FROM conversations WHERE contact_id = ?", contactID)
+		ids, err := queryIDs(ctx, tx, "SELECT id FROM conversations WHERE contact_id = ?", contactID)
 		if err != nil {
 			return err
 		}
@@ -136,7 +119,7 @@ func (s *Store) PurgeClosed(ctx context.Context, cutoff time.Time, limit int) (i
 	var n int
 	var atts []string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		ids, err := txIDs(ctx, tx, fmt.Sprintf(`SELECT id FROM conversations WHERE status = ? AND last_activity_at < ?
+		ids, err := queryIDs(ctx, tx, fmt.Sprintf(`SELECT id FROM conversations WHERE status = ? AND last_activity_at < ?
 			ORDER BY last_activity_at LIMIT %d`, limit), string(StatusClosed), ms(cutoff))
 		if err != nil {
 			return err
@@ -148,8 +131,10 @@ func (s *Store) PurgeClosed(ctx context.Context, cutoff time.Time, limit int) (i
 	return n, atts, err
 }
 
-func txIDs(ctx context.Context, tx *store.Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.Query(ctx, query, args...)
+// queryIDs runs a query that selects one id column, on the database or in
+// a transaction.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
@@ -176,7 +161,7 @@ func deleteConversations(ctx context.Context, tx *store.Tx, ids []string) ([]str
 		for i, id := range chunk {
 			args[i] = id
 		}
-		a, err := txIDs(ctx, tx, "SELECT id FROM attachments WHERE conversation_id IN "+in, args...)
+		a, err := queryIDs(ctx, tx, "SELECT id FROM attachments WHERE conversation_id IN "+in, args...)
 		if err != nil {
 			return nil, err
 		}
