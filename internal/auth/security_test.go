@@ -84,6 +84,14 @@ func TestTOTPEnrollAndSignIn(t *testing.T) {
 		if _, err := svc.SignIn(ctx, c2); err != nil {
 			t.Fatalf("sign in with code: %v", err)
 		}
+		// The same code cannot be used twice, even within its window.
+		_, err = svc.SignIn(ctx, c2)
+		wantCode(t, "replayed code", err, apperr.Unauthorized)
+		clk.advance(30 * time.Second)
+		c2.TOTPCode, _ = totp.GenerateCode(e.Secret, clk.now())
+		if _, err := svc.SignIn(ctx, c2); err != nil {
+			t.Fatalf("sign in with the next code: %v", err)
+		}
 		// A recovery code works once, in any case and spacing.
 		c3 := creds
 		c3.RecoveryCode = strings.ToUpper(strings.ReplaceAll(codes[3], "-", " "))

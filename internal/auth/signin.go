@@ -73,8 +73,16 @@ func (s *Service) SignIn(ctx context.Context, c Credentials) (SignInResult, erro
 	if secret != "" {
 		switch {
 		case strings.TrimSpace(c.TOTPCode) != "":
-			if !s.validTOTP(secret, c.TOTPCode) {
+			step, ok := s.totpStep(secret, c.TOTPCode)
+			if !ok {
 				return res, s.loginFailed(ctx, email, c.IP, "wrong two-factor code")
+			}
+			fresh, err := s.spendTOTPStep(ctx, id, step)
+			if err != nil {
+				return res, err
+			}
+			if !fresh {
+				return res, s.loginFailed(ctx, email, c.IP, "this two-factor code was used already; wait for the next one")
 			}
 		case strings.TrimSpace(c.RecoveryCode) != "":
 			ok, err := s.useRecoveryCode(ctx, id, c.RecoveryCode)

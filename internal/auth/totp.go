@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -139,12 +140,39 @@ func (s *Service) DisableTOTP(ctx context.Context, agentID, password string) err
 }
 
 func (s *Service) validTOTP(secret, code string) bool {
+	_, ok := s.totpStep(secret, code)
+	return ok
+}
+
+// totpStep returns the time step (Unix time / 30 s) whose code matches,
+// allowing one step of clock skew either way.
+func (s *Service) totpStep(secret, code string) (int64, bool) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) != 6 {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, s.now(), totpOpts)
-	return err == nil && ok
+	exact := totpOpts
+	exact.Skew = 0
+	now := s.now()
+	for _, d := range []int64{0, -1, 1} {
+		at := now.Add(time.Duration(d*int64(exact.Period)) * time.Second)
+		if ok, err := totp.ValidateCustom(code, secret, at, exact); err == nil && ok {
+			return at.Unix() / int64(exact.Period), true
+		}
+	}
+	return 0, false
+}
+
+// spendTOTPStep records that step was used to sign in; it reports false
+// when that step (or a later one) was used already, i.e. a replayed code.
+func (s *Service) spendTOTPStep(ctx context.Context, agentID string, step int64) (bool, error) {
+	res, err := s.db.Exec(ctx, "UPDATE agents SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+		step, agentID, step)
+	if err != nil {
+		return false, fmt.Errorf("record two-factor code: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return err == nil && n == 1, err
 }
 
 // useRecoveryCode spends one of the agent's recovery codes.

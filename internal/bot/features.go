@@ -1,0 +1,171 @@
+package bot
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Feature namespaces, mixed into the hash so that a word and a character
+// n-gram with the same text do not collide on purpose.
+const (
+	nsWord   = 0x9e3779b97f4a7c15
+	nsBigram = 0xc2b2ae3d27d4eb4f
+	nsChar   = 0x165667b19e3779f9
+	nsHan    = 0x27d4eb2f165667c5
+)
+
+// hashBits is the size of the hashed feature space (2^20).
+const hashBits = 20
+
+func hashStr(ns uint64, s string) uint32 {
+	h := uint64(14695981039346656037) ^ ns
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return uint32(h) & (1<<hashBits - 1)
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// normalize lower-cases s and maps every run of characters that are not
+// letters or digits to one space; Han characters are kept as they are.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	space := true
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		} else if r == '\'' {
+			continue // "don't" -> "dont"
+		} else if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// rawCounts returns the hashed feature counts of text: lower-cased word
+// unigrams and bigrams and character 3-5-grams (with word boundaries as
+// spaces) for alphabetic text, character 1-2-grams for Han text.
+func rawCounts(text string, counts map[uint32]float64) {
+	n := normalize(text)
+	// Split Han characters into their own tokens.
+	var words []string
+	var han []rune
+	for _, w := range strings.Fields(n) {
+		start := -1
+		for i, r := range w {
+			if isHan(r) {
+				if start >= 0 {
+					words = append(words, w[start:i])
+					start = -1
+				}
+				han = append(han, r)
+				continue
+			}
+			if start < 0 {
+				start = i
+			}
+		}
+		if start >= 0 {
+			words = append(words, w[start:])
+		}
+		han = append(han, ' ') // a boundary between runs of Han text
+	}
+	for i, w := range words {
+		counts[hashStr(nsWord, w)]++
+		if i+1 < len(words) {
+			counts[hashStr(nsBigram, w+" "+words[i+1])]++
+		}
+	}
+	if len(words) > 0 {
+		s := []rune(" " + strings.Join(words, " ") + " ")
+		for n := 3; n <= 5; n++ {
+			for i := 0; i+n <= len(s); i++ {
+				counts[hashStr(nsChar, string(s[i:i+n]))]++
+			}
+		}
+	}
+	for i, r := range han {
+		if r == ' ' {
+			continue
+		}
+		counts[hashStr(nsHan, string(r))]++
+		if i+1 < len(han) && han[i+1] != ' ' {
+			counts[hashStr(nsHan, string(han[i:i+2]))]++
+		}
+	}
+}
+
+// feat is one non-zero entry of a sparse vector.
+type feat struct {
+	idx int32
+	val float32
+}
+
+// vectorizer maps text to a sparse, L2-normalised TF-IDF vector over the
+// features seen in training (unseen features carry no weight anyway).
+type vectorizer struct {
+	index map[uint32]int32 // hashed feature -> dense column
+	idf   []float32
+}
+
+func newVectorizer(texts []string) *vectorizer {
+	df := map[uint32]int{}
+	counts := map[uint32]float64{}
+	for _, t := range texts {
+		clear(counts)
+		rawCounts(t, counts)
+		for h := range counts {
+			df[h]++
+		}
+	}
+	keys := make([]uint32, 0, len(df))
+	for h := range df {
+		keys = append(keys, h)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	v := &vectorizer{index: make(map[uint32]int32, len(keys)), idf: make([]float32, len(keys))}
+	n := float64(len(texts))
+	for i, h := range keys {
+		v.index[h] = int32(i)
+		v.idf[i] = float32(math.Log((n+1)/(float64(df[h])+1)) + 1)
+	}
+	return v
+}
+
+func (v *vectorizer) dim() int { return len(v.idf) }
+
+// vector returns the sparse vector of text, sorted by column.
+func (v *vectorizer) vector(text string) []feat {
+	counts := make(map[uint32]float64, 64)
+	rawCounts(text, counts)
+	out := make([]feat, 0, len(counts))
+	var norm float64
+	for h, c := range counts {
+		j, ok := v.index[h]
+		if !ok {
+			continue
+		}
+		x := (1 + math.Log(c)) * float64(v.idf[j])
+		norm += x * x
+		out = append(out, feat{j, float32(x)})
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range out {
+			out[i].val *= inv
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].idx < out[b].idx })
+	return out
+}
