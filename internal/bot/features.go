@@ -16,6 +16,17 @@ const (
 	nsHan    = 0x27d4eb2f165667c5
 )
 
+// Feature groups, kept in the bits above the hash; each group of a vector
+// is L2-normalised on its own so that the many character n-grams do not
+// drown the few words.
+const (
+	grpWord  = 0 << hashBits
+	grpChar  = 1 << hashBits
+	grpHan   = 2 << hashBits
+	grpShift = hashBits
+	numGroup = 3
+)
+
 // hashBits is the size of the hashed feature space (2^20).
 const hashBits = 20
 
@@ -82,16 +93,16 @@ func rawCounts(text string, counts map[uint32]float64) {
 		han = append(han, ' ') // a boundary between runs of Han text
 	}
 	for i, w := range words {
-		counts[hashStr(nsWord, w)]++
+		counts[hashStr(nsWord, w)|grpWord]++
 		if i+1 < len(words) {
-			counts[hashStr(nsBigram, w+" "+words[i+1])]++
+			counts[hashStr(nsBigram, w+" "+words[i+1])|grpWord]++
 		}
 	}
 	if len(words) > 0 {
 		s := []rune(" " + strings.Join(words, " ") + " ")
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(s); i++ {
-				counts[hashStr(nsChar, string(s[i:i+n]))]++
+				counts[hashStr(nsChar, string(s[i:i+n]))|grpChar]++
 			}
 		}
 	}
@@ -99,9 +110,9 @@ func rawCounts(text string, counts map[uint32]float64) {
 		if r == ' ' {
 			continue
 		}
-		counts[hashStr(nsHan, string(r))]++
+		counts[hashStr(nsHan, string(r))|grpHan]++
 		if i+1 < len(han) && han[i+1] != ' ' {
-			counts[hashStr(nsHan, string(han[i:i+2]))]++
+			counts[hashStr(nsHan, string(han[i:i+2]))|grpHan]++
 		}
 	}
 }
@@ -143,6 +154,9 @@ func newVectorizer(texts []string) *vectorizer {
 	return v
 }
 
+// groupWeight scales each group's unit vector.
+var groupWeight = [numGroup]float64{1, 1, 1}
+
 func (v *vectorizer) dim() int { return len(v.idf) }
 
 // vector returns the sparse vector of text, sorted by column.
@@ -150,21 +164,27 @@ func (v *vectorizer) vector(text string) []feat {
 	counts := make(map[uint32]float64, 64)
 	rawCounts(text, counts)
 	out := make([]feat, 0, len(counts))
-	var norm float64
+	grp := make([]uint8, 0, len(counts))
+	var norm [numGroup]float64
 	for h, c := range counts {
 		j, ok := v.index[h]
 		if !ok {
 			continue
 		}
 		x := (1 + math.Log(c)) * float64(v.idf[j])
-		norm += x * x
+		g := uint8(h >> grpShift)
+		norm[g] += x * x
 		out = append(out, feat{j, float32(x)})
+		grp = append(grp, g)
 	}
-	if norm > 0 {
-		inv := float32(1 / math.Sqrt(norm))
-		for i := range out {
-			out[i].val *= inv
+	var inv [numGroup]float32
+	for g, n := range norm {
+		if n > 0 {
+			inv[g] = float32(groupWeight[g] / math.Sqrt(n))
 		}
+	}
+	for i := range out {
+		out[i].val *= inv[grp[i]]
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].idx < out[b].idx })
 	return out

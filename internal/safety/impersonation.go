@@ -20,7 +20,12 @@ func MentionsImpersonation(text string) bool {
 	if len(text) > 4000 {
 		text = text[:4000]
 	}
-	for _, clause := range splitClauses(strings.ToLower(text)) {
+	lower := strings.ToLower(text)
+	// Most messages name neither; only then is it worth splitting clauses.
+	if !claimsSupport.MatchString(lower) || !otherChannel.MatchString(lower) {
+		return false
+	}
+	for _, clause := range splitClauses(lower) {
 		if claimsSupport.MatchString(clause) && otherChannel.MatchString(clause) {
 			return true
 		}
