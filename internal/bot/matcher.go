@@ -29,12 +29,13 @@ type Candidate struct {
 // Options tune training. The zero value of a field means its default.
 type Options struct {
 	Epochs int     // passes over the examples (default 12)
-	Rate   float64 // AdaGrad learning rate (default 0.5)
+	Rate   float64 // AdaGrad learning rate (default 0.1)
 	L2     float64 // L2 regularisation per update (default 1e-6)
 	Seed   uint64  // shuffling seed (default 42)
 	// Calibrate fits the softmax temperature on a held-out 10% of the
 	// examples, then retrains on all of them (doubles training time).
 	Calibrate bool
+
 	// Progress, when set, receives a line per epoch.
 	Progress io.Writer
 }
@@ -44,7 +45,7 @@ func (o Options) withDefaults() Options {
 		o.Epochs = 12
 	}
 	if o.Rate == 0 {
-		o.Rate = 0.5
+		o.Rate = 0.1
 	}
 	if o.L2 == 0 {
 		o.L2 = 1e-6
@@ -106,6 +107,7 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 		}
 		o := opts
 		o.Calibrate = false
+		o.Progress = nil
 		m := TrainWith(tr, o)
 		var logits [][]float64
 		var ys []int

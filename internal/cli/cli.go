@@ -35,6 +35,8 @@ func commands() []command {
 		{"token create", "create an API token for an agent: --agent EMAIL", tokenCreate},
 		{"inbox list", "list inboxes and their keys: --json", inboxList},
 		{"bench intake", "measure intake throughput and ack latency", benchIntake},
+		{"bot eval", "train the matcher on TRAIN.csv and measure it on TEST.csv", botEval},
+		{"bot eval-pairs", "train the question-pair classifier on TRAIN.json and measure it on TEST.json", botEvalPairs},
 		{"guard scan", "read messages on stdin, one per line, and print what the secret guard finds", guardScan},
 	}
 }

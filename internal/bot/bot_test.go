@@ -1,0 +1,208 @@
+package bot
+
+import (
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const banking77 = "../../../shared/data/banking77/train.csv"
+
+func TestCoverageAtPrecision(t *testing.T) {
+	// Sorted by confidence: R R R R W R R R R W  (R right, W wrong).
+	conf := []float64{0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.90}
+	right := []bool{true, true, true, true, false, true, true, true, true, false}
+	// Prefix precisions: 1,1,1,1,.8,.83,.86,.875,.89,.8 -> the best
+	// prefix with precision >= 0.95 is the first four.
+	if got := CoverageAtPrecision(conf, right, 0.95); got != 0.4 {
+		t.Errorf("coverage at 95%% = %v, want 0.4", got)
+	}
+	// At 80% precision all ten qualify.
+	if got := CoverageAtPrecision(conf, right, 0.8); got != 1 {
+		t.Errorf("coverage at 80%% = %v, want 1", got)
+	}
+	// Order of input does not matter.
+	conf2 := slices.Clone(conf)
+	right2 := slices.Clone(right)
+	slices.Reverse(conf2)
+	slices.Reverse(right2)
+	if got := CoverageAtPrecision(conf2, right2, 0.95); got != 0.4 {
+		t.Errorf("reversed: coverage = %v, want 0.4", got)
+	}
+	// Ties cannot be split by a threshold: R R W tied at 0.9 after one R.
+	if got := CoverageAtPrecision([]float64{1, 0.9, 0.9, 0.9}, []bool{true, true, true, false}, 0.95); got != 0.25 {
+		t.Errorf("ties: coverage = %v, want 0.25", got)
+	}
+	if got := CoverageAtPrecision([]float64{0.5}, []bool{false}, 0.95); got != 0 {
+		t.Errorf("all wrong: coverage = %v, want 0", got)
+	}
+	if got := CoverageAtPrecision(nil, nil, 0.95); got != 0 {
+		t.Errorf("empty: coverage = %v, want 0", got)
+	}
+}
+
+func TestNormalizeAndFeatures(t *testing.T) {
+	if got := normalize("  Where's MY card?!  "); got != "wheres my card" {
+		t.Errorf("normalize = %q", got)
+	}
+	c := map[uint32]float64{}
+	rawCounts("花呗还款", c)
+	// 4 unigrams + 3 bigrams, all Han.
+	if len(c) != 7 {
+		t.Errorf("Han features = %d, want 7", len(c))
+	}
+	for h := range c {
+		if h>>grpShift != 2 {
+			t.Errorf("Han feature %x not in the Han group", h)
+		}
+	}
+	clear(c)
+	rawCounts("花呗 ok", c)
+	var words, chars int
+	for h := range c {
+		switch h >> grpShift {
+		case 0:
+			words++
+		case 1:
+			chars++
+		}
+	}
+	if words != 1 || chars != 3 { // "ok"; " ok", "ok ", " ok "
+		t.Errorf("mixed text: %d word and %d char features, want 1 and 3", words, chars)
+	}
+}
+
+func TestMatchToy(t *testing.T) {
+	arts := []Article{
+		{ID: "card", Examples: []string{"my card has not arrived", "when will my card arrive", "card delivery status", "still waiting for my card"}},
+		{ID: "pin", Examples: []string{"how do I change my pin", "reset my pin", "forgot my pin number", "pin is blocked"}},
+		{ID: "花呗", Examples: []string{"花呗怎么还款", "花呗还款日期", "花呗能提前还款吗", "怎么还花呗"}},
+	}
+	m := Train(arts)
+	for q, want := range map[string]string{
+		"my card still has not arrived": "card",
+		"I forgot the pin":              "pin",
+		"花呗如何还款":                        "花呗",
+	} {
+		c := m.Match(q, 2)
+		if len(c) != 2 {
+			t.Fatalf("Match(%q) returned %d candidates", q, len(c))
+		}
+		if c[0].ArticleID != want {
+			t.Errorf("Match(%q) = %+v, want %s first", q, c, want)
+		}
+		if c[0].Score < c[1].Score || c[0].Confidence < c[1].Confidence {
+			t.Errorf("Match(%q) not ranked: %+v", q, c)
+		}
+		if c[0].Confidence <= 0 || c[0].Confidence > 1 {
+			t.Errorf("Match(%q) confidence %v outside (0,1]", q, c[0].Confidence)
+		}
+	}
+	if all := m.Match("anything", 0); len(all) != 3 {
+		t.Errorf("Match(k=0) = %d candidates, want 3", len(all))
+	}
+	if got := Train(nil).Match("x", 1); got != nil {
+		t.Errorf("empty matcher matched %v", got)
+	}
+}
+
+func TestTrainDeterministic(t *testing.T) {
+	arts := []Article{
+		{ID: "a", Examples: []string{"one two", "two three", "three four"}},
+		{ID: "b", Examples: []string{"five six", "six seven", "seven eight"}},
+	}
+	m1, m2 := TrainWith(arts, Options{}), TrainWith(arts, Options{})
+	if !slices.Equal(m1.w, m2.w) || !slices.Equal(m1.b, m2.b) {
+		t.Error("two trainings with the same seed differ")
+	}
+}
+
+func TestFitTemperature(t *testing.T) {
+	// Logits that are far too confident: class 0 always has logit 4 and
+	// is right only 60% of the time; the fitted temperature must soften.
+	var logits [][]float64
+	var ys []int
+	for i := range 100 {
+		logits = append(logits, []float64{4, 0})
+		ys = append(ys, map[bool]int{true: 0, false: 1}[i%5 < 3])
+	}
+	temp := fitTemperature(logits, ys)
+	p := []float64{4, 0}
+	softmax(p, temp)
+	if math.Abs(p[0]-0.6) > 0.01 {
+		t.Errorf("temperature %v gives confidence %v, want 0.6", temp, p[0])
+	}
+}
+
+func TestParseCSVAndSplit(t *testing.T) {
+	in := "text,category\r\n\"Hi, card?\",card\r\nb,card\r\nc,pin\r\nd,pin\r\ne,pin\r\n"
+	data, err := ParseCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) != 5 || data[0] != (Labeled{"Hi, card?", "card"}) {
+		t.Fatalf("ParseCSV = %q", data)
+	}
+	tr, te := StratifiedSplit(data, 0.34, 42)
+	if len(tr)+len(te) != 5 || len(te) != 2 {
+		t.Fatalf("split %d/%d, want 3/2", len(tr), len(te))
+	}
+	tr2, te2 := StratifiedSplit(data, 0.34, 42)
+	if !slices.Equal(tr, tr2) || !slices.Equal(te, te2) {
+		t.Error("split not deterministic")
+	}
+	if a := Articles(data); len(a) != 2 || a[1].ID != "pin" || len(a[1].Examples) != 3 {
+		t.Errorf("Articles = %+v", a)
+	}
+}
+
+func loadBanking77(tb testing.TB) []Labeled {
+	tb.Helper()
+	if _, err := os.Stat(banking77); err != nil {
+		tb.Skipf("no Banking77 data: %v", err)
+	}
+	data, err := ReadCSV(banking77)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(data) != 10003 {
+		tb.Fatalf("read %d rows, want 10003", len(data))
+	}
+	return data
+}
+
+// TestBanking77Subset trains on the first 20 categories of Banking77 and
+// checks accuracy and coverage on a stratified 10% split.
+func TestBanking77Subset(t *testing.T) {
+	data := loadBanking77(t)
+	keep := map[string]bool{}
+	var sub []Labeled
+	for _, d := range data {
+		if !keep[d.Label] && len(keep) < 20 {
+			keep[d.Label] = true
+		}
+		if keep[d.Label] {
+			sub = append(sub, d)
+		}
+	}
+	tr, te := StratifiedSplit(sub, 0.1, 42)
+	m := TrainWith(Articles(tr), Options{Calibrate: true, Epochs: 6})
+	r := Evaluate(m, te)
+	t.Logf("20 categories: %+v", r)
+	if r.Accuracy < subsetAccuracyFloor || r.CoverageAt < subsetCoverageFloor {
+		t.Errorf("accuracy %.3f coverage %.3f, want >= %.2f and %.2f", r.Accuracy, r.CoverageAt, subsetAccuracyFloor, subsetCoverageFloor)
+	}
+}
+
+// BenchmarkMatch measures Match with the full Banking77 train set.
+func BenchmarkMatch(b *testing.B) {
+	data := loadBanking77(b)
+	tr, te := StratifiedSplit(data, 0.1, 42)
+	m := TrainWith(Articles(tr), Options{Epochs: 4})
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		m.Match(te[i%len(te)].Text, 5)
+	}
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/huiying/huiying/internal/bot"
+)
+
+// botEval trains the FAQ matcher on one labeled CSV file and measures it on
+// another, or on a fixed-seed stratified split of one file, and prints one
+// JSON line: {"n","accuracy","coverage_at_95","p50_ms","p99_ms",...}.
+func botEval(ctx context.Context, env Env, args []string) error {
+	fs := flag.NewFlagSet("huiying bot eval", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	trainPath := fs.String("train", "", "training CSV `file` (text,category with a header row)")
+	testPath := fs.String("test", "", "test CSV `file`; without it, --split of --train is held out")
+	split := fs.Float64("split", 0, "`fraction` of each category of --train to hold out as the test set")
+	seed := fs.Uint64("seed", 42, "seed of the split")
+	epochs := fs.Int("epochs", 0, "training epochs (0: default)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval --train TRAIN.csv (--test TEST.csv | --split 0.1 [--seed 42])\n\n"+
+			"Trains the FAQ matcher on TRAIN (one article per category, its texts as example\n"+
+			"questions), measures it on the test questions and prints one JSON line:\n"+
+			`{"n":…,"accuracy":…,"coverage_at_95":…,"p50_ms":…,"p99_ms":…}`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return ErrUsage
+	}
+	if fs.NArg() > 0 || *trainPath == "" || (*testPath == "") == (*split <= 0 || *split >= 1) {
+		fs.Usage()
+		return ErrUsage
+	}
+	train, err := bot.ReadCSV(*trainPath)
+	if err != nil {
+		return err
+	}
+	var test []bot.Labeled
+	if *testPath != "" {
+		if test, err = bot.ReadCSV(*testPath); err != nil {
+			return err
+		}
+	} else {
+		train, test = bot.StratifiedSplit(train, *split, *seed)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	arts := bot.Articles(train)
+	fmt.Fprintf(env.Stderr, "bot eval: training on %d questions in %d articles, testing on %d\n", len(train), len(arts), len(test))
+	start := time.Now()
+	m := bot.TrainWith(arts, bot.Options{Calibrate: true, Epochs: *epochs, Progress: env.Stderr})
+	fmt.Fprintf(env.Stderr, "bot eval: trained in %s (temperature %.3f)\n", time.Since(start).Round(time.Millisecond), m.Temperature())
+	rep := bot.Evaluate(m, test)
+	return json.NewEncoder(env.Stdout).Encode(rep)
+}
+
+// botEvalPairs trains the question-pair classifier on AFQMC-style JSON
+// lines and measures it on another file or on a fixed-seed split of one,
+// printing one JSON line: {"n","accuracy",...}.
+func botEvalPairs(ctx context.Context, env Env, args []string) error {
+	fs := flag.NewFlagSet("huiying bot eval-pairs", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	trainPath := fs.String("train", "", "training JSON lines `file` ({\"sentence1\",\"sentence2\",\"label\"})")
+	testPath := fs.String("test", "", "test JSON lines `file`; without it, --split of --train is held out")
+	split := fs.Float64("split", 0, "`fraction` of --train (stratified by label) to hold out as the test set")
+	seed := fs.Uint64("seed", 42, "seed of the split")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval-pairs --train TRAIN.json (--test TEST.json | --split 0.1 [--seed 42])\n\n"+
+			"Trains the same-question classifier on TRAIN, measures it on the test pairs and\n"+
+			`prints one JSON line: {"n":…,"accuracy":…,"majority":…,"oracle_threshold_accuracy":…}`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return ErrUsage
+	}
+	if fs.NArg() > 0 || *trainPath == "" || (*testPath == "") == (*split <= 0 || *split >= 1) {
+		fs.Usage()
+		return ErrUsage
+	}
+	train, err := bot.ReadPairs(*trainPath)
+	if err != nil {
+		return err
+	}
+	var test []bot.Pair
+	if *testPath != "" {
+		if test, err = bot.ReadPairs(*testPath); err != nil {
+			return err
+		}
+	} else {
+		train, test = bot.SplitPairs(train, *split, *seed)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "bot eval-pairs: training on %d pairs, testing on %d\n", len(train), len(test))
+	m := bot.TrainPairs(train, bot.Options{Progress: env.Stderr})
+	return json.NewEncoder(env.Stdout).Encode(bot.EvaluatePairs(m, test))
+}
