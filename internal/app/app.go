@@ -22,6 +22,7 @@ import (
 	"github.com/huiying/huiying/internal/config"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
+	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/realtime"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/web"
@@ -38,10 +39,12 @@ type App struct {
 	DB    *store.DB
 	Convs *conversation.Store
 	Auth  *auth.Service
-	disp  *bus.Dispatcher
-	hub   *realtime.Hub
-	in    *intake.Service
-	web   *web.Server
+	// KB is the knowledge base (help-center articles).
+	KB   *kb.Store
+	disp *bus.Dispatcher
+	hub  *realtime.Hub
+	in   *intake.Service
+	web  *web.Server
 	// Retention is the background purge of old closed conversations
 	// (--retention-days); Serve runs it hourly.
 	Retention Retention
@@ -59,7 +62,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, out: out, DB: db,
-		Convs: conversation.NewStore(db, time.Now), Auth: auth.NewService(db, time.Now)}
+		Convs: conversation.NewStore(db, time.Now), Auth: auth.NewService(db, time.Now),
+		KB: kb.NewStore(db, time.Now)}
 	secret, err := db.SettingOrInit(ctx, "contact_token_secret", func() string { return rand.Text() + rand.Text() })
 	if err != nil {
 		db.Close()
@@ -86,6 +90,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays, Now: time.Now, Log: log}
 	a.web = web.New(web.Deps{
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
+		KB:            a.KB,
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
 		Attachments: files, Explorers: cfg.Explorers,
 		Limits:  web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},

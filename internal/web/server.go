@@ -14,6 +14,7 @@ import (
 	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
+	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/realtime"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/walletctx"
@@ -32,6 +33,7 @@ type Deps struct {
 	Intake        *intake.Service
 	Auth          *auth.Service
 	Canned        *canned.Store
+	KB            *kb.Store
 	ContactTokens *auth.ContactTokens
 	Hub           *realtime.Hub
 	Attachments   attachment.Storage
@@ -168,6 +170,11 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/api/v1/canned_replies", Agent, s.createCanned},
 		{"PATCH", "/api/v1/canned_replies/{id}", Agent, s.patchCanned},
 		{"DELETE", "/api/v1/canned_replies/{id}", Agent, s.deleteCanned},
+		{"GET", "/api/v1/kb/articles", Agent, s.listArticles},
+		{"GET", "/api/v1/kb/articles/{locale}/{id}", Agent, s.getArticle},
+		{"PUT", "/api/v1/kb/articles/{locale}/{id}", Supervisor, s.putArticle},
+		{"DELETE", "/api/v1/kb/articles/{locale}/{id}", Supervisor, s.deleteArticle},
+		{"GET", "/api/v1/public/kb/articles", Public, s.listPublicArticles},
 		{"GET", "/ws/agent", Agent, s.wsAgent},
 
 		{"GET", "/api/v1/config/explorers", Agent, s.getExplorers},
