@@ -114,8 +114,13 @@ func TestTrainDeterministic(t *testing.T) {
 		{ID: "b", Examples: []string{"five six", "six seven", "seven eight"}},
 	}
 	m1, m2 := TrainWith(arts, Options{}), TrainWith(arts, Options{})
-	if !slices.Equal(m1.w, m2.w) || !slices.Equal(m1.b, m2.b) {
-		t.Error("two trainings with the same seed differ")
+	if len(m1.members) != len(m2.members) {
+		t.Fatal("two trainings have different ensembles")
+	}
+	for i := range m1.members {
+		if !slices.Equal(m1.members[i].w, m2.members[i].w) || !slices.Equal(m1.members[i].b, m2.members[i].b) {
+			t.Error("two trainings with the same seed differ")
+		}
 	}
 }
 

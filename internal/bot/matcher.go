@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"sync"
 )
 
 // Article is one answer the matcher can pick, with the questions it answers.
@@ -32,6 +33,9 @@ type Options struct {
 	Rate   float64 // AdaGrad learning rate (default 0.1)
 	L2     float64 // L2 regularisation per update (default 1e-6)
 	Seed   uint64  // shuffling seed (default 42)
+	// Ensemble is the number of models trained with different shuffling
+	// seeds whose probabilities are averaged (default defaultEnsemble).
+	Ensemble int
 	// Calibrate fits the softmax temperature on a held-out 10% of the
 	// examples, then retrains on all of them (doubles training time).
 	Calibrate bool
@@ -53,17 +57,26 @@ func (o Options) withDefaults() Options {
 	if o.Seed == 0 {
 		o.Seed = 42
 	}
+	if o.Ensemble == 0 {
+		o.Ensemble = defaultEnsemble
+	}
 	return o
 }
 
 // Matcher is a trained multinomial logistic regression over hashed TF-IDF
 // features. It is safe for concurrent use by Match.
 type Matcher struct {
-	ids  []string
-	vec  *vectorizer
-	w    []float32 // dim x classes, row-major by feature
-	b    []float32
-	temp float64 // softmax temperature for confidences
+	ids     []string
+	vec     *vectorizer
+	members []*model
+	temp    float64 // softmax temperature for confidences
+}
+
+// model is one member of the ensemble: a linear layer over the shared
+// features.
+type model struct {
+	w []float32 // dim x classes, row-major by feature
+	b []float32
 }
 
 // Train trains a matcher on articles with the default options and a
@@ -113,16 +126,16 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 		var ys []int
 		for i, a := range ho {
 			for _, e := range a.Examples {
-				logits = append(logits, m.logits(m.vec.vector(e)))
+				logits = append(logits, m.allLogits(m.vec.vector(e)))
 				ys = append(ys, i)
 			}
 		}
-		temp = fitTemperature(logits, ys)
+		temp = fitTemperatureK(logits, ys, len(articles))
 	}
 
 	vec := newVectorizer(texts)
 	k := len(articles)
-	m := &Matcher{ids: make([]string, k), vec: vec, w: make([]float32, vec.dim()*k), b: make([]float32, k), temp: temp}
+	m := &Matcher{ids: make([]string, k), vec: vec, temp: temp}
 	for i, a := range articles {
 		m.ids[i] = a.ID
 	}
@@ -130,12 +143,53 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 	for i, t := range texts {
 		ex[i] = example{vec.vector(t), labels[i]}
 	}
-	m.fit(ex, opts)
+	cw := classWeights(labels, k)
+	m.members = make([]*model, opts.Ensemble)
+	var wg sync.WaitGroup
+	for i := range m.members {
+		md := &model{w: make([]float32, vec.dim()*k), b: make([]float32, k)}
+		m.members[i] = md
+		o := opts
+		o.Seed = opts.Seed + uint64(i)
+		if i > 0 {
+			o.Progress = nil
+		}
+		wg.Go(func() { md.fit(ex, cw, o) })
+	}
+	wg.Wait()
 	return m
 }
 
+// Tuning knobs, measured on a Banking77 split (see docs/bot.md).
+var (
+	defaultEnsemble = 1
+	lrDecay         = 0.0   // rate for epoch e is Rate / (1 + lrDecay*e)
+	classBalance    = false // weight each example by mean count / class count
+)
+
+func classWeights(labels []int, k int) []float32 {
+	w := make([]float32, k)
+	for i := range w {
+		w[i] = 1
+	}
+	if !classBalance || len(labels) == 0 {
+		return w
+	}
+	n := make([]int, k)
+	for _, y := range labels {
+		n[y]++
+	}
+	mean := float64(len(labels)) / float64(k)
+	for c := range w {
+		if n[c] > 0 {
+			w[c] = float32(mean / float64(n[c]))
+		}
+	}
+	return w
+}
+
 // fit runs AdaGrad SGD on the softmax cross-entropy.
-func (m *Matcher) fit(ex []example, opts Options) {
+func (m *model) fit(ex []example, cw []float32, opts Options) {
 	k := len(m.b)
 	if k == 0 || len(ex) == 0 {
 		return
@@ -148,10 +202,10 @@ func (m *Matcher) fit(ex []example, opts Options) {
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
 	p := make([]float64, k)
-	rate := float32(opts.Rate)
 	l2 := float32(opts.L2)
 	const eps = 1e-8
 	for ep := 0; ep < opts.Epochs; ep++ {
+		rate := float32(opts.Rate / (1 + lrDecay*float64(ep)))
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var loss float64
 		for _, i := range order {
@@ -160,6 +214,11 @@ func (m *Matcher) fit(ex []example, opts Options) {
 			softmax(p, 1)
 			loss -= math.Log(math.Max(p[e.y], 1e-12))
 			p[e.y] -= 1
+			if s := float64(cw[e.y]); s != 1 {
+				for c := range p {
+					p[c] *= s
+				}
+			}
 			for c := 0; c < k; c++ {
 				g := float32(p[c])
 				gb[c] += g * g
@@ -189,7 +248,7 @@ func progressLine(ep, of int, loss float64) string {
 }
 
 // scores writes the logits of x into out.
-func (m *Matcher) scores(x []feat, out []float64) {
+func (m *model) scores(x []feat, out []float64) {
 	k := len(m.b)
 	acc := make([]float32, k)
 	copy(acc, m.b)
@@ -205,10 +264,30 @@ func (m *Matcher) scores(x []feat, out []float64) {
 	}
 }
 
-func (m *Matcher) logits(x []feat) []float64 {
-	out := make([]float64, len(m.b))
-	m.scores(x, out)
+// allLogits returns the logits of every member, one after another.
+func (m *Matcher) allLogits(x []feat) []float64 {
+	k := len(m.ids)
+	out := make([]float64, k*len(m.members))
+	for i, md := range m.members {
+		md.scores(x, out[i*k:(i+1)*k])
+	}
 	return out
+}
+
+// combine turns the members' logits z (as from allLogits) into the
+// ensemble's probabilities at temperature t, written to p: the mean of the
+// members' softmax distributions.
+func combine(z []float64, k int, t float64, p []float64) {
+	clear(p)
+	tmp := make([]float64, k)
+	n := len(z) / k
+	for i := 0; i < n; i++ {
+		copy(tmp, z[i*k:(i+1)*k])
+		softmax(tmp, t)
+		for c, v := range tmp {
+			p[c] += v / float64(n)
+		}
+	}
 }
 
 // softmax turns logits into probabilities in place at temperature t.
@@ -234,12 +313,21 @@ func fitTemperature(logits [][]float64, ys []int) float64 {
 	if len(ys) == 0 {
 		return 1
 	}
+	return fitTemperatureK(logits, ys, len(logits[0]))
+}
+
+// fitTemperatureK is fitTemperature for ensembles: each row of logits holds
+// the logits of several members over k classes, one after another, and the
+// probabilities are their mean (see combine).
+func fitTemperatureK(logits [][]float64, ys []int, k int) float64 {
+	if len(ys) == 0 {
+		return 1
+	}
 	nll := func(t float64) float64 {
 		var s float64
-		p := make([]float64, len(logits[0]))
+		p := make([]float64, k)
 		for i, z := range logits {
-			copy(p, z)
-			softmax(p, t)
+			combine(z, k, t, p)
 			s -= math.Log(math.Max(p[ys[i]], 1e-12))
 		}
 		return s
@@ -266,19 +354,26 @@ func fitTemperature(logits [][]float64, ys []int) float64 {
 func (m *Matcher) Temperature() float64 { return m.temp }
 
 // Match returns the k best articles for q, best first (all when k <= 0).
+// An article's Score is its logit averaged over the ensemble's members.
 func (m *Matcher) Match(q string, k int) []Candidate {
-	n := len(m.b)
-	if n == 0 {
+	n := len(m.ids)
+	if n == 0 || len(m.members) == 0 {
 		return nil
 	}
-	z := m.logits(m.vec.vector(q))
-	p := append([]float64(nil), z...)
-	softmax(p, m.temp)
+	all := m.allLogits(m.vec.vector(q))
+	p := make([]float64, n)
+	combine(all, n, m.temp, p)
+	z := make([]float64, n)
+	for i := 0; i < len(m.members); i++ {
+		for c := range z {
+			z[c] += all[i*n+c] / float64(len(m.members))
+		}
+	}
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return z[idx[a]] > z[idx[b]] })
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
 	if k <= 0 || k > n {
 		k = n
 	}
