@@ -29,29 +29,11 @@ func botEval(ctx context.Context, env Env, args []string) error {
 			`{"n":…,"accuracy":…,"coverage_at_95":…,"p50_ms":…,"p99_ms":…}`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return ErrUsage
-	}
-	if fs.NArg() > 0 || *trainPath == "" || (*testPath == "") == (*split <= 0 || *split >= 1) {
-		fs.Usage()
-		return ErrUsage
-	}
-	train, err := bot.ReadCSV(*trainPath)
-	if err != nil {
+	if err := parseEvalArgs(fs, args, trainPath, testPath, split); err != nil {
 		return err
 	}
-	var test []bot.Labeled
-	if *testPath != "" {
-		if test, err = bot.ReadCSV(*testPath); err != nil {
-			return err
-		}
-	} else {
-		train, test = bot.StratifiedSplit(train, *split, *seed)
-	}
-	if err := ctx.Err(); err != nil {
+	train, test, err := loadEval(ctx, *trainPath, *testPath, *split, *seed, bot.ReadCSV, bot.StratifiedSplit)
+	if err != nil {
 		return err
 	}
 	arts := bot.Articles(train)
@@ -79,6 +61,21 @@ func botEvalPairs(ctx context.Context, env Env, args []string) error {
 			`prints one JSON line: {"n":…,"accuracy":…,"majority":…,"oracle_threshold_accuracy":…}`)
 		fs.PrintDefaults()
 	}
+	if err := parseEvalArgs(fs, args, trainPath, testPath, split); err != nil {
+		return err
+	}
+	train, test, err := loadEval(ctx, *trainPath, *testPath, *split, *seed, bot.ReadPairs, bot.SplitPairs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "bot eval-pairs: training on %d pairs, testing on %d\n", len(train), len(test))
+	m := bot.TrainPairs(train, bot.Options{Progress: env.Stderr})
+	return json.NewEncoder(env.Stdout).Encode(bot.EvaluatePairs(m, test))
+}
+
+// parseEvalArgs parses the evaluation flags: --train, and exactly one of
+// --test or a --split between 0 and 1.
+func parseEvalArgs(fs *flag.FlagSet, args []string, trainPath, testPath *string, split *float64) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -89,22 +86,22 @@ func botEvalPairs(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return ErrUsage
 	}
-	train, err := bot.ReadPairs(*trainPath)
-	if err != nil {
-		return err
+	return nil
+}
+
+// loadEval reads the training set and the test set: a file of its own, or
+// a fixed-seed split of the training file.
+func loadEval[T any](ctx context.Context, trainPath, testPath string, split float64, seed uint64,
+	read func(string) ([]T, error), splitFn func([]T, float64, uint64) ([]T, []T)) (train, test []T, err error) {
+	if train, err = read(trainPath); err != nil {
+		return nil, nil, err
 	}
-	var test []bot.Pair
-	if *testPath != "" {
-		if test, err = bot.ReadPairs(*testPath); err != nil {
-			return err
+	if testPath != "" {
+		if test, err = read(testPath); err != nil {
+			return nil, nil, err
 		}
 	} else {
-		train, test = bot.SplitPairs(train, *split, *seed)
+		train, test = splitFn(train, split, seed)
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stderr, "bot eval-pairs: training on %d pairs, testing on %d\n", len(train), len(test))
-	m := bot.TrainPairs(train, bot.Options{Progress: env.Stderr})
-	return json.NewEncoder(env.Stdout).Encode(bot.EvaluatePairs(m, test))
+	return train, test, ctx.Err()
 }
