@@ -57,6 +57,11 @@ func TestEndToEnd(t *testing.T) {
 	if len(inboxes) != 1 || inboxes[0].PublicKey == "" {
 		t.Fatalf("inbox list --json: want the one first-start inbox with a key, got %+v", inboxes)
 	}
+	// This test follows a conversation with a person; the FAQ bot has tests
+	// of its own.
+	if out := runCLI(t, "inbox", "bot", "--off", "--data", data); !strings.Contains(out, "bot off in Web chat") {
+		t.Fatalf("inbox bot --off printed %q", out)
+	}
 	agentToken := strings.TrimSpace(runCLI(t, "token", "create", "--data", data, "--agent", "admin@huiying.local"))
 	if agentToken == "" || strings.ContainsAny(agentToken, " \n") {
 		t.Fatalf("token create printed %q, want one token", agentToken)

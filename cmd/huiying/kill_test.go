@@ -62,5 +62,8 @@ func inboxKey(t *testing.T, o serverOpts) string {
 	if err := json.Unmarshal([]byte(out), &inboxes); err != nil || len(inboxes) == 0 || inboxes[0].PublicKey == "" {
 		t.Fatalf("inbox list --json: %v, want an inbox with a public_key:\n%s", err, out)
 	}
+	// The bot would answer the fleet's messages; these tests count only
+	// what the visitors send.
+	runCLI(t, append([]string{"inbox", "bot", "--off", "--key", inboxes[0].PublicKey}, o.args()...)...)
 	return inboxes[0].PublicKey
 }

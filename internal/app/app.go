@@ -21,8 +21,10 @@ import (
 	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/config"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/faqbot"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/llm"
 	"github.com/huiying/huiying/internal/realtime"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/web"
@@ -40,7 +42,9 @@ type App struct {
 	Convs *conversation.Store
 	Auth  *auth.Service
 	// KB is the knowledge base (help-center articles).
-	KB   *kb.Store
+	KB *kb.Store
+	// Bot is the FAQ bot that answers first in inboxes with the bot on.
+	Bot  *faqbot.Service
 	disp *bus.Dispatcher
 	hub  *realtime.Hub
 	in   *intake.Service
@@ -80,6 +84,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	a.Convs.OnCommit(a.disp.Notify)
+	botOpts := faqbot.Options{BaseURL: cfg.PublicURL, Thresholds: faqbot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest}}
+	if cfg.LLMURL != "" {
+		botOpts.Phraser = faqbot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
+	}
+	a.Bot = faqbot.New(a.Convs, a.KB, log, botOpts)
+	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {
+		db.Close()
+		return nil, err
+	}
 	sg, err := intake.NewSecretGuard()
 	if err != nil {
 		db.Close()
@@ -90,7 +103,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays, Now: time.Now, Log: log}
 	a.web = web.New(web.Deps{
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
-		KB:            a.KB,
+		KB: a.KB, Bot: a.Bot,
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
 		Attachments: files, Explorers: cfg.Explorers,
 		Limits:  web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},
@@ -140,6 +153,14 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	a.log.Info("listening", "addr", ln.Addr().String(), "db", a.DB.Dialect)
 
 	dctx, stopDispatch := context.WithCancel(context.Background())
+	if a.cfg.PublicURL == "" {
+		a.Bot.SetBaseURL(url)
+	}
+	go func() {
+		if err := a.Bot.Warm(dctx); err != nil && dctx.Err() == nil {
+			a.log.Warn("bot model not trained at start; it will be on the first question", "err", err)
+		}
+	}()
 	dispDone := make(chan struct{})
 	go func() { a.disp.Run(dctx); close(dispDone) }()
 	retentionDone := make(chan struct{})

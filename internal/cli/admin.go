@@ -92,3 +92,44 @@ func inboxList(ctx context.Context, env Env, args []string) error {
 	}
 	return tw.Flush()
 }
+
+// inboxBot turns the FAQ bot on or off in one inbox (--key) or in all.
+func inboxBot(ctx context.Context, env Env, args []string) error {
+	var key string
+	var off bool
+	cfg, err := parse(env, "inbox bot", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&key, "key", "", "the inbox's public key (default: every inbox)")
+		fs.BoolVar(&off, "off", false, "turn the bot off (default: on)")
+	})
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, newLogger(cfg, env.Stderr), env.Stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ins, err := a.Convs.Inboxes(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, in := range ins {
+		if key != "" && in.PublicKey != key {
+			continue
+		}
+		if _, err := a.Convs.SetInboxBot(ctx, in.ID, !off); err != nil {
+			return err
+		}
+		state := "on"
+		if off {
+			state = "off"
+		}
+		fmt.Fprintf(env.Stdout, "bot %s in %s (%s)\n", state, in.Name, in.PublicKey)
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("no inbox has the key %q (see 'huiying inbox list')", key)
+	}
+	return nil
+}

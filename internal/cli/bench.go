@@ -29,6 +29,7 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 	dur := fs.Duration("duration", 0, "send for this long instead of a fixed count, e.g. 30s")
 	ws := fs.Bool("ws", true, "each user also holds a contact WebSocket and checks its messages come back")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	withBot := fs.Bool("bot", false, "with no --target: keep the FAQ bot on, so it answers every message during the run")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -71,6 +72,10 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		key = ins[0].PublicKey
+		if _, err := a.Convs.SetInboxBot(ctx, ins[0].ID, *withBot); err != nil {
+			a.Close()
+			return err
+		}
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			a.Close()

@@ -34,6 +34,7 @@ func commands() []command {
 		{"version", "print the version", version},
 		{"token create", "create an API token for an agent: --agent EMAIL", tokenCreate},
 		{"inbox list", "list inboxes and their keys: --json", inboxList},
+		{"inbox bot", "turn the FAQ bot on (or --off) in every inbox or one (--key KEY)", inboxBot},
 		{"bench intake", "measure intake throughput and ack latency", benchIntake},
 		{"bot eval", "train the matcher on TRAIN.csv and measure it on TEST.csv", botEval},
 		{"bot eval-pairs", "train the question-pair classifier on TRAIN.json and measure it on TEST.json", botEvalPairs},

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -34,7 +35,19 @@ type Config struct {
 	// RetentionDays: closed conversations idle this long are deleted; 0 keeps
 	// everything.
 	RetentionDays int
+	// LLMURL is the OpenAI-compatible server that phrases bot answers;
+	// empty turns it off. LLMModel is the model asked.
+	LLMURL, LLMModel string
+	// LLMAPIKey comes only from $HUIYING_LLM_API_KEY, never a flag, so it
+	// shows neither in ps nor as a flag default in -h.
+	LLMAPIKey string
+	// BotAnswer and BotSuggest are the FAQ bot's confidence thresholds:
+	// answer at or above BotAnswer, suggest articles at or above BotSuggest.
+	BotAnswer, BotSuggest float64
 }
+
+// EnvLLMAPIKey is the environment variable holding the LLM server's API key.
+const EnvLLMAPIKey = "HUIYING_LLM_API_KEY"
 
 // Option describes one setting, for flags, the environment and the docs.
 type Option struct {
@@ -54,6 +67,10 @@ var Options = []Option{
 	{"shutdown-timeout", "HUIYING_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for connections to drain"},
 	{"explorers", "HUIYING_EXPLORERS", "", `block explorer links as JSON chain → {"address","tx"} templates with {value}, merged over the defaults (etherscan.io, tronscan.org, mempool.space, solscan.io); chains: evm, tron, bitcoin, solana`},
 	{"retention-days", "HUIYING_RETENTION_DAYS", "0", "delete closed conversations (messages, events, attachments) idle for this many days; 0 keeps them forever"},
+	{"llm-url", "HUIYING_LLM_URL", "", "OpenAI-compatible server (base URL, e.g. http://127.0.0.1:11434) that phrases bot answers from the top articles; empty turns it off; API key from $" + EnvLLMAPIKey},
+	{"llm-model", "HUIYING_LLM_MODEL", "gpt-4o-mini", "model asked at --llm-url"},
+	{"bot-answer-threshold", "HUIYING_BOT_ANSWER_THRESHOLD", "0.6", "the FAQ bot answers with the top article when its confidence is at least this (0–1)"},
+	{"bot-suggest-threshold", "HUIYING_BOT_SUGGEST_THRESHOLD", "0.12", "below the answer threshold, the bot offers articles whose confidence is at least this, else asks to rephrase (0–1)"},
 }
 
 // Register adds the flags to fs and returns a function that builds the
@@ -71,6 +88,7 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		c := Config{
 			Addr: *vals["addr"], DataDir: *vals["data"], DBURL: *vals["db"], PublicURL: *vals["public-url"],
 			LogFormat: *vals["log-format"], LogLevel: *vals["log-level"],
+			LLMURL: *vals["llm-url"], LLMModel: *vals["llm-model"], LLMAPIKey: os.Getenv(EnvLLMAPIKey),
 		}
 		var errs []error
 		var err error
@@ -88,6 +106,14 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		}
 		if c.RetentionDays, err = strconv.Atoi(*vals["retention-days"]); err != nil || c.RetentionDays < 0 {
 			errs = append(errs, fmt.Errorf("--retention-days must be a whole number of days ≥ 0, got %q", *vals["retention-days"]))
+		}
+		c.BotAnswer, err = strconv.ParseFloat(*vals["bot-answer-threshold"], 64)
+		if err != nil || c.BotAnswer <= 0 || c.BotAnswer > 1 {
+			errs = append(errs, fmt.Errorf("--bot-answer-threshold must be a number in (0, 1], got %q", *vals["bot-answer-threshold"]))
+		}
+		c.BotSuggest, err = strconv.ParseFloat(*vals["bot-suggest-threshold"], 64)
+		if err != nil || c.BotSuggest <= 0 || c.BotSuggest > c.BotAnswer {
+			errs = append(errs, fmt.Errorf("--bot-suggest-threshold must be a number above 0 and at most the answer threshold, got %q", *vals["bot-suggest-threshold"]))
 		}
 		errs = append(errs, c.validate()...)
 		return c, errors.Join(errs...)
@@ -117,6 +143,14 @@ func (c *Config) validate() []error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level must be debug, info, warn or error, got %q", c.LogLevel))
+	}
+	if c.LLMURL != "" {
+		if u, err := url.Parse(c.LLMURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--llm-url must be an http(s) URL like http://127.0.0.1:11434, got %q", c.LLMURL))
+		}
+		if c.LLMModel == "" {
+			errs = append(errs, errors.New("--llm-model must name a model when --llm-url is set"))
+		}
 	}
 	return errs
 }

@@ -106,3 +106,55 @@ func TestExplorersAndRetention(t *testing.T) {
 		}
 	}
 }
+
+func TestLLMSettings(t *testing.T) {
+	t.Setenv(EnvLLMAPIKey, "sk-from-env")
+	t.Setenv("HUIYING_LLM_MODEL", "qwen2.5:7b")
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	var help strings.Builder
+	fs.SetOutput(&help)
+	build := Register(fs)
+	if err := fs.Parse([]string{"--llm-url", "http://127.0.0.1:11434/v1"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLMURL != "http://127.0.0.1:11434/v1" || c.LLMModel != "qwen2.5:7b" || c.LLMAPIKey != "sk-from-env" {
+		t.Fatalf("got %q %q %q", c.LLMURL, c.LLMModel, c.LLMAPIKey)
+	}
+	// The key is no flag, so neither ps nor -h shows it.
+	fs.PrintDefaults()
+	if fs.Lookup("llm-api-key") != nil || strings.Contains(help.String(), "sk-from-env") || !strings.Contains(help.String(), EnvLLMAPIKey) {
+		t.Errorf("help output:\n%s", help.String())
+	}
+
+	for _, args := range [][]string{{"--llm-url", "ftp://x"}, {"--llm-url", "localhost:11434"}, {"--llm-url", "http://x", "--llm-model", ""}} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		build := Register(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		want := args[len(args)-2]
+		if _, err := build(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: err %v, want one naming %s", args, err, want)
+		}
+	}
+}
+
+func TestLLMOffByDefault(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	build := Register(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	c, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLMURL != "" || c.LLMModel != "gpt-4o-mini" {
+		t.Fatalf("LLM defaults %q %q", c.LLMURL, c.LLMModel)
+	}
+}

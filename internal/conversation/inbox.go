@@ -33,6 +33,7 @@ func (s *Store) CreateInbox(ctx context.Context, name, channel string) (Inbox, e
 		PublicKey:  "pk_" + strings.ToLower(NewID("")[1:]),
 		HMACSecret: NewID("hs")[3:] + NewID("")[1:],
 		CreatedAt:  fromMS(ms(s.now())),
+		BotEnabled: channel == ChannelWebChat,
 	}
 	_, err := s.db.Exec(ctx, `INSERT INTO inboxes (id, name, channel, public_key, hmac_secret, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, in.ID, in.Name, in.Channel, in.PublicKey, in.HMACSecret, ms(in.CreatedAt))
@@ -42,14 +43,35 @@ func (s *Store) CreateInbox(ctx context.Context, name, channel string) (Inbox, e
 	return in, nil
 }
 
-const inboxCols = "id, name, channel, public_key, hmac_secret, COALESCE(team_id, ''), created_at"
+const inboxCols = "id, name, channel, public_key, hmac_secret, COALESCE(team_id, ''), bot_enabled, created_at"
 
 func scanInbox(row scanner) (Inbox, error) {
 	var in Inbox
 	var created int64
-	err := row.Scan(&in.ID, &in.Name, &in.Channel, &in.PublicKey, &in.HMACSecret, &in.TeamID, &created)
+	var bot sql.NullInt64
+	err := row.Scan(&in.ID, &in.Name, &in.Channel, &in.PublicKey, &in.HMACSecret, &in.TeamID, &bot, &created)
 	in.CreatedAt = fromMS(created)
+	in.BotEnabled = in.Channel == ChannelWebChat
+	if bot.Valid {
+		in.BotEnabled = bot.Int64 != 0
+	}
 	return in, err
+}
+
+// SetInboxBot turns the FAQ bot on or off for an inbox.
+func (s *Store) SetInboxBot(ctx context.Context, id string, on bool) (Inbox, error) {
+	v := 0
+	if on {
+		v = 1
+	}
+	res, err := s.db.Exec(ctx, "UPDATE inboxes SET bot_enabled = ? WHERE id = ?", v, id)
+	if err != nil {
+		return Inbox{}, fmt.Errorf("set the bot of inbox %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Inbox{}, apperr.New(apperr.NotFound, "inbox %q not found", id)
+	}
+	return s.InboxByID(ctx, id)
 }
 
 // InboxByKey finds a web-chat inbox by its public key.

@@ -33,6 +33,9 @@ type NewMessage struct {
 	Body            string
 	ClientMessageID string
 	Attachments     []AttachmentRef
+	// Meta is structured data for clients (the bot's article cards and
+	// buttons); nil for ordinary messages.
+	Meta json.RawMessage
 }
 
 // Validate checks the body and the client message id.
@@ -104,10 +107,14 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		}
 		atts = string(b)
 	}
+	meta := "{}"
+	if len(m.Meta) > 0 {
+		meta = string(m.Meta)
+	}
 	var id int64
 	err = tx.QueryRow(ctx, insertMessageQuery,
 		m.ConversationID, seq, string(m.Direction), m.AuthorType, m.AuthorID, m.Body, nullable(m.ClientMessageID),
-		atts, now).Scan(&id)
+		atts, meta, now).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s.duplicate(ctx, tx, m)
 	}
@@ -123,7 +130,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 	msg := Message{
 		ID: strconv.FormatInt(id, 10), ConversationID: m.ConversationID, Seq: seq, Direction: m.Direction,
 		AuthorType: m.AuthorType, AuthorID: m.AuthorID, AuthorName: m.AuthorName, Body: m.Body, ClientMessageID: m.ClientMessageID,
-		Attachments: m.Attachments, CreatedAt: fromMS(now),
+		Attachments: m.Attachments, Meta: m.Meta, CreatedAt: fromMS(now),
 	}
 	if msg.Attachments == nil {
 		msg.Attachments = []AttachmentRef{}
@@ -149,7 +156,7 @@ const (
 	undoSeqQuery = "UPDATE conversations SET last_seq = last_seq - 1, last_activity_at = COALESCE(" +
 		"(SELECT MAX(created_at) FROM messages WHERE conversation_id = ?), created_at) WHERE id = ?"
 	insertMessageQuery = "INSERT INTO messages (conversation_id, seq, direction, author_type, author_id, body, " +
-		"client_message_id, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) " +
+		"client_message_id, attachments, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
 		"ON CONFLICT (conversation_id, client_message_id) DO NOTHING RETURNING id"
 	reopenQuery = "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = ? WHERE id = ?"
 )
@@ -185,17 +192,20 @@ type MessageEvent struct {
 // author's name to messages written by agents.
 const (
 	messageCols = `m.id, m.conversation_id, m.seq, m.direction, m.author_type, m.author_id, COALESCE(a.name, ''), m.body,
-	COALESCE(m.client_message_id, ''), m.attachments, m.created_at`
+	COALESCE(m.client_message_id, ''), m.attachments, m.meta, m.created_at`
 	messagesJoin = "messages m LEFT JOIN agents a ON m.author_type = 'agent' AND a.id = m.author_id"
 )
 
 func scanMessage(row scanner) (Message, error) {
 	var m Message
 	var id, created int64
-	var atts string
+	var atts, meta string
 	if err := row.Scan(&id, &m.ConversationID, &m.Seq, &m.Direction, &m.AuthorType, &m.AuthorID, &m.AuthorName, &m.Body,
-		&m.ClientMessageID, &atts, &created); err != nil {
+		&m.ClientMessageID, &atts, &meta, &created); err != nil {
 		return m, err
+	}
+	if meta != "{}" && meta != "" {
+		m.Meta = json.RawMessage(meta)
 	}
 	m.ID = strconv.FormatInt(id, 10)
 	m.CreatedAt = fromMS(created)

@@ -166,7 +166,7 @@ func deleteConversations(ctx context.Context, tx *store.Tx, ids []string) ([]str
 			return nil, err
 		}
 		atts = append(atts, a...)
-		for _, table := range []string{"events", "attachments", "messages", "conversation_tags"} {
+		for _, table := range []string{"events", "attachments", "messages", "conversation_tags", "bot_decisions"} {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE conversation_id IN "+in, args...); err != nil {
 				return nil, fmt.Errorf("delete %s: %w", table, err)
 			}

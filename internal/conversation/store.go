@@ -30,6 +30,17 @@ func (s *Store) committed() {
 	}
 }
 
+// Write runs f in one write transaction and, once it has committed, tells
+// the bus (as Store's own writes do). Other packages use it to write their
+// rows in the same transaction as messages and conversation changes.
+func (s *Store) Write(ctx context.Context, f func(tx *store.Tx) error) error {
+	if err := s.db.InTx(ctx, f); err != nil {
+		return err
+	}
+	s.committed()
+	return nil
+}
+
 // NewStore returns a Store on db. now is the clock (time.Now in production).
 func NewStore(db *store.DB, now func() time.Time) *Store {
 	if now == nil {
@@ -140,4 +151,9 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// ConversationTx returns one conversation with its tags, read inside tx.
+func (s *Store) ConversationTx(ctx context.Context, tx *store.Tx, id string) (Conversation, error) {
+	return getConversation(ctx, tx, id)
 }

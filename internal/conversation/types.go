@@ -67,12 +67,15 @@ func (d Direction) VisibleToContact() bool { return d != Note }
 
 // Inbox is one channel instance (a web chat, an email address, …).
 type Inbox struct {
-	ID         string    `json:"id"`
-	Name       string    `json:"name"`
-	Channel    string    `json:"channel"`
-	PublicKey  string    `json:"public_key"`
-	HMACSecret string    `json:"-"`
-	TeamID     string    `json:"team_id,omitempty"`
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Channel    string `json:"channel"`
+	PublicKey  string `json:"public_key"`
+	HMACSecret string `json:"-"`
+	TeamID     string `json:"team_id,omitempty"`
+	// BotEnabled says whether the FAQ bot answers first in this inbox (on
+	// by default for web chat, 24/7).
+	BotEnabled bool      `json:"bot_enabled"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 
@@ -124,7 +127,10 @@ type Message struct {
 	Body            string          `json:"body"`
 	ClientMessageID string          `json:"client_message_id,omitempty"`
 	Attachments     []AttachmentRef `json:"attachments"`
-	CreatedAt       time.Time       `json:"created_at"`
+	// Meta is structured data for clients; bot messages carry their article
+	// cards and buttons here ({"kind": "answer" | "suggestions" | …}).
+	Meta      json.RawMessage `json:"meta,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
 }
 
 // Author types.

@@ -76,72 +76,83 @@ func (s *Store) Update(ctx context.Context, id string, ch Change) (Conversation,
 	}
 	var out Conversation
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		c, err := getConversation(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if ch.Status != nil {
-			c.Status = *ch.Status
-			c.SnoozedUntil = nil
-			if c.Status == StatusSnoozed {
-				t := fromMS(ms(*ch.SnoozedUntil))
-				c.SnoozedUntil = &t
-			}
-		}
-		if ch.Priority != nil {
-			c.Priority = *ch.Priority
-		}
-		if ch.AssigneeID != nil {
-			if *ch.AssigneeID != "" {
-				if err := mustExist(ctx, tx, "agents", *ch.AssigneeID, "agent"); err != nil {
-					return err
-				}
-			}
-			c.AssigneeID = *ch.AssigneeID
-		}
-		if ch.TeamID != nil {
-			if *ch.TeamID != "" {
-				if err := mustExist(ctx, tx, "teams", *ch.TeamID, "team"); err != nil {
-					return err
-				}
-			}
-			c.TeamID = *ch.TeamID
-		}
-		for k, v := range ch.Attributes {
-			if v == nil {
-				delete(c.Attributes, k)
-			} else {
-				c.Attributes[k] = *v
-			}
-		}
-		var snoozed any
-		if c.SnoozedUntil != nil {
-			snoozed = ms(*c.SnoozedUntil)
-		}
-		c.UpdatedAt = fromMS(ms(now))
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = ?, snoozed_until = ?, priority = ?, assignee_id = ?,
-			team_id = ?, attributes = ?, updated_at = ? WHERE id = ?`, string(c.Status), snoozed, string(c.Priority),
-			nullable(c.AssigneeID), nullable(c.TeamID), attrsJSON(c.Attributes), ms(now), id); err != nil {
-			return fmt.Errorf("update conversation %s: %w", id, err)
-		}
-		if ch.Tags != nil {
-			if _, err := tx.Exec(ctx, "DELETE FROM conversation_tags WHERE conversation_id = ?", id); err != nil {
-				return fmt.Errorf("update tags of %s: %w", id, err)
-			}
-			for _, t := range *ch.Tags {
-				if _, err := tx.Exec(ctx, "INSERT INTO conversation_tags (conversation_id, tag) VALUES (?, ?)", id, t); err != nil {
-					return fmt.Errorf("update tags of %s: %w", id, err)
-				}
-			}
-			c.Tags = *ch.Tags
-		}
-		out = c
-		return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c)
+		var err error
+		out, err = s.UpdateTx(ctx, tx, id, ch)
+		return err
 	})
 	if err == nil {
 		s.committed()
 	}
 	return out, err
+}
+
+// UpdateTx is Update inside the caller's transaction; ch must already be
+// valid for Update's rules (the caller builds it).
+func (s *Store) UpdateTx(ctx context.Context, tx *store.Tx, id string, ch Change) (Conversation, error) {
+	now := s.now()
+	c, err := getConversation(ctx, tx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if ch.Status != nil {
+		c.Status = *ch.Status
+		c.SnoozedUntil = nil
+		if c.Status == StatusSnoozed {
+			t := fromMS(ms(*ch.SnoozedUntil))
+			c.SnoozedUntil = &t
+		}
+	}
+	if ch.Priority != nil {
+		c.Priority = *ch.Priority
+	}
+	if ch.AssigneeID != nil {
+		if *ch.AssigneeID != "" {
+			if err := mustExist(ctx, tx, "agents", *ch.AssigneeID, "agent"); err != nil {
+				return Conversation{}, err
+			}
+		}
+		c.AssigneeID = *ch.AssigneeID
+	}
+	if ch.TeamID != nil {
+		if *ch.TeamID != "" {
+			if err := mustExist(ctx, tx, "teams", *ch.TeamID, "team"); err != nil {
+				return Conversation{}, err
+			}
+		}
+		c.TeamID = *ch.TeamID
+	}
+	for k, v := range ch.Attributes {
+		if v == nil {
+			delete(c.Attributes, k)
+		} else {
+			c.Attributes[k] = *v
+		}
+	}
+	var snoozed any
+	if c.SnoozedUntil != nil {
+		snoozed = ms(*c.SnoozedUntil)
+	}
+	c.UpdatedAt = fromMS(ms(now))
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET status = ?, snoozed_until = ?, priority = ?, assignee_id = ?,
+		team_id = ?, attributes = ?, updated_at = ? WHERE id = ?`, string(c.Status), snoozed, string(c.Priority),
+		nullable(c.AssigneeID), nullable(c.TeamID), attrsJSON(c.Attributes), ms(now), id); err != nil {
+		return Conversation{}, fmt.Errorf("update conversation %s: %w", id, err)
+	}
+	if ch.Tags != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM conversation_tags WHERE conversation_id = ?", id); err != nil {
+			return Conversation{}, fmt.Errorf("update tags of %s: %w", id, err)
+		}
+		for _, t := range *ch.Tags {
+			if _, err := tx.Exec(ctx, "INSERT INTO conversation_tags (conversation_id, tag) VALUES (?, ?)", id, t); err != nil {
+				return Conversation{}, fmt.Errorf("update tags of %s: %w", id, err)
+			}
+		}
+		c.Tags = *ch.Tags
+	}
+	if err := bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c); err != nil {
+		return Conversation{}, err
+	}
+	return c, nil
 }
 
 func mustExist(ctx context.Context, tx *store.Tx, table, id, what string) error {

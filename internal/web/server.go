@@ -13,6 +13,7 @@ import (
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/faqbot"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/realtime"
@@ -34,6 +35,8 @@ type Deps struct {
 	Auth          *auth.Service
 	Canned        *canned.Store
 	KB            *kb.Store
+	// Bot is the FAQ bot (nil: its routes answer 404).
+	Bot           *faqbot.Service
 	ContactTokens *auth.ContactTokens
 	Hub           *realtime.Hub
 	Attachments   attachment.Storage
@@ -140,6 +143,7 @@ func (s *Server) routeTable() []Route {
 		{"POST", "/api/v1/widget/conversations/{id}/attachments", Contact, s.widgetUpload},
 		{"GET", "/api/v1/widget/conversations/{id}/attachments/{attachment_id}", Contact, s.widgetAttachment},
 		{"GET", "/ws/contact", Contact, s.wsContact},
+		{"POST", "/api/v1/widget/conversations/{id}/bot-feedback", Contact, s.widgetBotFeedback},
 
 		{"POST", "/api/v1/session", Public, s.login},
 		{"GET", "/api/v1/session", Public, s.getSession},
@@ -159,6 +163,9 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/contacts/{id}", Agent, s.getContact},
 		{"GET", "/api/v1/inboxes", Agent, s.listInboxes},
 		{"POST", "/api/v1/inboxes", Admin, s.createInbox},
+		{"PATCH", "/api/v1/inboxes/{id}", Admin, s.patchInbox},
+		{"GET", "/api/v1/conversations/{id}/bot-decisions", Agent, s.listBotDecisions},
+		{"GET", "/api/v1/bot/unanswered", Supervisor, s.listUnanswered},
 		{"GET", "/api/v1/agents", Agent, s.listAgents},
 		{"POST", "/api/v1/agents", Admin, s.createAgent},
 		{"PATCH", "/api/v1/agents/{id}", Admin, s.patchAgent},

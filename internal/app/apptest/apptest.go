@@ -38,6 +38,7 @@ type Server struct {
 	AdminToken string // API token of admin@huiying.local
 	AdminID    string // agent id of admin@huiying.local
 	DataDir    string // the server's data folder
+	InboxID    string // the bootstrap web-chat inbox (its bot is off: see EnableBot)
 	App        *app.App
 
 	client *http.Client
@@ -48,6 +49,12 @@ type Server struct {
 // installed), bootstraps it, serves it on 127.0.0.1:0 and stops it when t
 // ends, waiting for the server to finish shutting down.
 func Start(t testing.TB, engine string) *Server {
+	t.Helper()
+	return StartWith(t, engine, nil)
+}
+
+// StartWith is Start with the configuration adjusted by edit (nil: none).
+func StartWith(t testing.TB, engine string, edit func(*config.Config)) *Server {
 	t.Helper()
 	ctx := context.Background()
 	dataDir := t.TempDir()
@@ -64,6 +71,9 @@ func Start(t testing.TB, engine string) *Server {
 		Addr: "127.0.0.1:0", DataDir: dataDir, DBURL: dbURL, LogFormat: "text", LogLevel: "warn",
 		MaxRequestBytes: MaxRequestBytes, MaxUploadBytes: MaxUploadBytes, ShutdownTimeout: 5 * time.Second,
 	}
+	if edit != nil {
+		edit(&cfg)
+	}
 	lw := &logWriter{t: t}
 	log := slog.New(slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -79,6 +89,12 @@ func Start(t testing.TB, engine string) *Server {
 	if err != nil || len(inboxes) != 1 {
 		a.Close()
 		t.Fatalf("apptest: bootstrap inboxes = %v, %v; want exactly one", inboxes, err)
+	}
+	// The FAQ bot would answer every test message; tests that want it call
+	// EnableBot.
+	if _, err := a.Convs.SetInboxBot(ctx, inboxes[0].ID, false); err != nil {
+		a.Close()
+		t.Fatalf("apptest: turn the bot off: %v", err)
 	}
 	admin, err := a.Auth.AgentByEmail(ctx, app.FirstRunEmail)
 	if err != nil {
@@ -101,7 +117,7 @@ func Start(t testing.TB, engine string) *Server {
 	go func() { done <- a.ServeOn(sctx, ln) }()
 
 	s := &Server{
-		URL: "http://" + ln.Addr().String(), InboxKey: inboxes[0].PublicKey, AdminToken: tok, AdminID: admin.ID,
+		URL: "http://" + ln.Addr().String(), InboxKey: inboxes[0].PublicKey, InboxID: inboxes[0].ID, AdminToken: tok, AdminID: admin.ID,
 		DataDir: dataDir, App: a,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{}},
 	}
@@ -304,4 +320,13 @@ func (w *logWriter) stop() {
 	w.mu.Lock()
 	w.stopped = true
 	w.mu.Unlock()
+}
+
+// EnableBot turns the FAQ bot on in the bootstrap inbox, as a fresh install
+// has it (Start turns it off so other tests see only their own messages).
+func (s *Server) EnableBot(t testing.TB) {
+	t.Helper()
+	if _, err := s.App.Convs.SetInboxBot(context.Background(), s.InboxID, true); err != nil {
+		t.Fatalf("apptest: turn the bot on: %v", err)
+	}
 }

@@ -1,0 +1,286 @@
+package faqbot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// maxCandidates is how many articles a decision keeps and may suggest.
+const maxCandidates = 3
+
+// minKnown is the share of a question's terms that must appear in the
+// knowledge base's examples for the bot to answer it outright.
+const minKnown = 0.5
+
+// plan is what the bot will do about one message, worked out before the
+// write transaction (so a slow LLM never holds the writer).
+type plan struct {
+	d      Decision
+	body   string
+	meta   Meta
+	reason string      // hand-off reason, when handing off
+	urgent *ArticleRef // the article sent with a sensitive hand-off
+}
+
+// decide works out and records what the bot does about one contact message.
+func (s *Service) decide(ctx context.Context, me conversation.MessageEvent) error {
+	m := me.Message
+	c, err := s.convs.Conversation(ctx, m.ConversationID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil // deleted since (privacy request)
+	}
+	if err != nil {
+		return err
+	}
+	in, err := s.convs.InboxByID(ctx, c.InboxID)
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSpace(m.Body)
+	if !in.BotEnabled || q == "" {
+		return nil
+	}
+	locale := DetectLocale(q)
+	p := plan{d: Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: m.Seq, Question: q, Locale: locale,
+		Candidates: []Candidate{}, CreatedAt: time.Now().UTC()}}
+	human, err := s.humanHas(ctx, c)
+	if err != nil {
+		return err
+	}
+	if human {
+		p.d.Outcome = OutcomeQuiet
+		return s.commit(ctx, p)
+	}
+	mdl, err := s.models.get(ctx)
+	if err != nil {
+		return err
+	}
+	var top kb.Article
+	if mdl.matcher != nil {
+		for _, cand := range mdl.matcher.Match(q, maxCandidates) {
+			p.d.Candidates = append(p.d.Candidates, Candidate{ArticleID: cand.ArticleID, Confidence: cand.Confidence})
+		}
+	}
+	if len(p.d.Candidates) > 0 {
+		p.d.Confidence = p.d.Candidates[0].Confidence
+		top, _ = mdl.article(p.d.Candidates[0].ArticleID, locale)
+	}
+	th := s.opts.Thresholds
+	// A question mostly about words the knowledge base never uses is not
+	// answered outright, however the model scores it.
+	known := mdl.known(q)
+	familiar := known >= minKnown
+	switch {
+	case isGreeting(q):
+		p.d.Outcome = OutcomeGreeted
+		p.meta = Meta{Kind: "greeting"}
+		p.body = greetingBody(locale)
+	case wantsHuman(q):
+		p.reason = ReasonRequest
+	case isSensitive(q) || (top.Category == "stolen-funds" && p.d.Confidence >= th.Suggest) ||
+		c.Attributes[conversation.SecretAttribute] != "":
+		p.reason = ReasonSensitive
+		if top.Category == "stolen-funds" || top.Category == "security" {
+			r := ref(s.opts.BaseURL, top)
+			p.urgent = &r
+		}
+	case p.d.Confidence >= th.Answer && familiar:
+		s.planAnswer(ctx, &p, mdl, top)
+	case p.d.Confidence >= th.Suggest && known >= minKnown/2:
+		p.d.Outcome = OutcomeSuggested
+		p.meta = Meta{Kind: "suggestions", Articles: s.suggestions(mdl, p.d.Candidates, locale, "")}
+		p.body = suggestionsBody(locale, p.meta.Articles)
+	default:
+		if unhelpful(c)+1 >= 2 {
+			p.reason = ReasonUnhelpful
+		} else {
+			p.d.Outcome = OutcomeNoAnswer
+			p.meta = Meta{Kind: "no_answer"}
+			p.body = noAnswerBody(locale)
+		}
+	}
+	return s.commit(ctx, p)
+}
+
+// planAnswer fills p with the top article as the answer, phrased by the
+// LLM from the top articles when one is configured and it cites them.
+func (s *Service) planAnswer(ctx context.Context, p *plan, mdl *model, top kb.Article) {
+	p.d.Outcome = OutcomeAnswered
+	p.d.ArticleID = top.ID
+	r := ref(s.opts.BaseURL, top)
+	p.meta = Meta{Kind: "answer", Articles: []ArticleRef{r}}
+	p.body = answerBody(top, r.URL)
+	if s.opts.Phraser == nil {
+		return
+	}
+	var arts []kb.Article
+	var urls []string
+	for _, cand := range p.d.Candidates {
+		if cand.Confidence < s.opts.Thresholds.Suggest {
+			break
+		}
+		if a, ok := mdl.article(cand.ArticleID, p.d.Locale); ok {
+			arts = append(arts, a)
+			urls = append(urls, ArticleURL(s.opts.BaseURL, a))
+		}
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	text, cited, err := s.opts.Phraser.Phrase(pctx, p.d.Question, p.d.Locale, arts, urls)
+	if err != nil {
+		s.log.Warn("bot: LLM answer not used; sending the article", "conversation", p.d.ConversationID, "err", err)
+		return
+	}
+	var refs []ArticleRef
+	for _, id := range cited {
+		for _, a := range arts {
+			if a.ID == id {
+				refs = append(refs, ref(s.opts.BaseURL, a))
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(text))
+	b.WriteString("\n\n" + pick(p.d.Locale, "参考文章：", "Sources:"))
+	for i, r := range refs {
+		fmt.Fprintf(&b, "\n[%d] %s %s", i+1, r.Title, r.URL)
+	}
+	b.WriteString("\n\n" + pick(p.d.Locale, "这解决了您的问题吗？", "Did this solve your problem?"))
+	p.d.ArticleID = refs[0].ID
+	p.meta = Meta{Kind: "answer", Articles: refs, LLM: true}
+	p.body = b.String()
+}
+
+// suggestions are the candidates above the suggest threshold, in the
+// locale, leaving out one article id (the one already shown).
+func (s *Service) suggestions(mdl *model, cands []Candidate, locale, except string) []ArticleRef {
+	var out []ArticleRef
+	for _, c := range cands {
+		if c.Confidence < s.opts.Thresholds.Suggest || c.ArticleID == except {
+			continue
+		}
+		if a, ok := mdl.article(c.ArticleID, locale); ok {
+			out = append(out, ref(s.opts.BaseURL, a))
+		}
+	}
+	return out
+}
+
+// humanHas reports whether a person has the conversation: it is assigned,
+// was handed off, or an agent has written in it.
+func (s *Service) humanHas(ctx context.Context, c conversation.Conversation) (bool, error) {
+	if c.AssigneeID != "" || c.Attributes[AttrHandoff] != "" {
+		return true, nil
+	}
+	var n int
+	err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND author_type = ? LIMIT 1) x",
+		c.ID, conversation.AuthorAgent).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check for agent replies: %w", err)
+	}
+	return n > 0, nil
+}
+
+func unhelpful(c conversation.Conversation) int {
+	n, _ := strconv.Atoi(c.Attributes[AttrUnhelpful])
+	return n
+}
+
+// commit writes the plan in one transaction: the decision, the bot's
+// message and the conversation changes. If a person took the conversation
+// meanwhile, only a quiet decision is recorded.
+func (s *Service) commit(ctx context.Context, p plan) error {
+	return s.convs.Write(ctx, func(tx *store.Tx) error {
+		c, err := s.convs.ConversationTx(ctx, tx, p.d.ConversationID)
+		if err != nil {
+			return err
+		}
+		if p.d.Outcome != OutcomeQuiet && (c.AssigneeID != "" || c.Attributes[AttrHandoff] != "") {
+			p = plan{d: p.d}
+			p.d.Outcome, p.d.ArticleID = OutcomeQuiet, ""
+		}
+		if p.reason != "" {
+			p.d.Outcome, p.d.Reason = OutcomeHandoff, p.reason
+		}
+		fresh, err := insertDecision(ctx, tx, &p.d)
+		if err != nil || !fresh {
+			return err
+		}
+		switch {
+		case p.d.Outcome == OutcomeQuiet:
+			return nil
+		case p.reason != "":
+			return s.handoffTx(ctx, tx, c, &p.d, p.reason, p.urgent)
+		}
+		seq, err := s.say(ctx, tx, c.ID, p.body, p.meta)
+		if err != nil {
+			return err
+		}
+		if err := setReplySeq(ctx, tx, p.d.ID, seq); err != nil {
+			return err
+		}
+		if p.d.Outcome == OutcomeNoAnswer {
+			return s.countUnhelpful(ctx, tx, c)
+		}
+		return nil
+	})
+}
+
+// say appends a bot message and returns its seq.
+func (s *Service) say(ctx context.Context, tx *store.Tx, conversationID, body string, meta Meta) (int64, error) {
+	a, err := s.convs.Append(ctx, tx, conversation.NewMessage{ConversationID: conversationID, Direction: conversation.Bot,
+		AuthorType: conversation.AuthorBot, Body: body, Meta: meta.raw()})
+	if err != nil {
+		return 0, fmt.Errorf("send bot message: %w", err)
+	}
+	return a.Message.Seq, nil
+}
+
+func (s *Service) countUnhelpful(ctx context.Context, tx *store.Tx, c conversation.Conversation) error {
+	v := strconv.Itoa(unhelpful(c) + 1)
+	_, err := s.convs.UpdateTx(ctx, tx, c.ID, conversation.Change{Attributes: map[string]*string{AttrUnhelpful: &v}})
+	return err
+}
+
+// handoffTx hands the conversation to people: a message with the queue
+// position, the hand-off attribute, and high priority for sensitive topics.
+func (s *Service) handoffTx(ctx context.Context, tx *store.Tx, c conversation.Conversation, d *Decision, reason string, urgent *ArticleRef) error {
+	var waiting int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations WHERE inbox_id = ? AND status = 'open'
+		AND assignee_id IS NULL AND id <> ? AND attributes LIKE ?`, c.InboxID, c.ID, `%"`+AttrHandoff+`":%`).Scan(&waiting); err != nil {
+		return fmt.Errorf("count the queue: %w", err)
+	}
+	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: waiting + 1}
+	if urgent != nil {
+		meta.Articles = []ArticleRef{*urgent}
+	}
+	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, waiting+1, urgent), meta)
+	if err != nil {
+		return err
+	}
+	if err := setReplySeq(ctx, tx, d.ID, seq); err != nil {
+		return err
+	}
+	ch := conversation.Change{Attributes: map[string]*string{AttrHandoff: &reason}}
+	if reason == ReasonSensitive && c.Priority != conversation.PriorityUrgent {
+		high := conversation.PriorityHigh
+		ch.Priority = &high
+	}
+	if c.Status != conversation.StatusOpen {
+		open := conversation.StatusOpen
+		ch.Status = &open
+	}
+	_, err = s.convs.UpdateTx(ctx, tx, c.ID, ch)
+	return err
+}

@@ -1,0 +1,126 @@
+package faqbot
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/huiying/huiying/internal/kb"
+)
+
+// ArticleRef is an article as a bot message shows it.
+type ArticleRef struct {
+	ID     string `json:"id"`
+	Locale string `json:"locale"`
+	Title  string `json:"title"`
+	URL    string `json:"url"`
+}
+
+// Meta is the structured part of a bot message (messages.meta), which the
+// chat widget renders as an article card with buttons.
+type Meta struct {
+	Kind     string       `json:"kind"` // answer, suggestions, no_answer, handoff, solved, quiet
+	Articles []ArticleRef `json:"articles,omitempty"`
+	// Reason and QueuePosition describe a hand-off.
+	Reason        string `json:"reason,omitempty"`
+	QueuePosition int    `json:"queue_position,omitempty"`
+	// LLM marks an answer phrased by the language model from Articles.
+	LLM bool `json:"llm,omitempty"`
+}
+
+func (m Meta) raw() json.RawMessage {
+	b, _ := json.Marshal(m) // plain strings and ints always marshal
+	return b
+}
+
+// ArticleURL is where the help center shows an article.
+func ArticleURL(base string, a kb.Article) string {
+	return strings.TrimRight(base, "/") + "/help/" + a.Locale + "/" + a.ID
+}
+
+func ref(base string, a kb.Article) ArticleRef {
+	return ArticleRef{ID: a.ID, Locale: a.Locale, Title: a.Title, URL: ArticleURL(base, a)}
+}
+
+// maxAnswerRunes keeps an article answer short enough for a chat bubble; the
+// link leads to the whole article.
+const maxAnswerRunes = 1500
+
+// answerBody is the text of an article answer: title, body and link.
+func answerBody(a kb.Article, url string) string {
+	body := a.Body
+	if utf8.RuneCountInString(body) > maxAnswerRunes {
+		r := []rune(body)
+		body = strings.TrimSpace(string(r[:maxAnswerRunes])) + "…"
+	}
+	more := "Read the full article: "
+	if a.Locale == LocaleZH {
+		more = "查看完整文章："
+	}
+	return a.Title + "\n\n" + body + "\n\n" + more + url + "\n\n" + pick(a.Locale, "这解决了您的问题吗？", "Did this solve your problem?")
+}
+
+func pick(locale, zh, en string) string {
+	if locale == LocaleZH {
+		return zh
+	}
+	return en
+}
+
+func suggestionsBody(locale string, refs []ArticleRef) string {
+	var b strings.Builder
+	b.WriteString(pick(locale, "我不太确定您问的是哪个问题，是下面这些吗？", "I'm not sure which of these you mean. Is it one of them?"))
+	for i, r := range refs {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, r.Title)
+	}
+	b.WriteString("\n\n" + pick(locale, "如果都不是，请换个说法，或回复“人工”联系客服。",
+		"If none fits, please rephrase, or type \"agent\" to reach a person."))
+	return b.String()
+}
+
+func noAnswerBody(locale string) string {
+	return pick(locale, "抱歉，我没能找到答案。请换个说法描述您的问题，或回复“人工”联系客服。",
+		"Sorry, I couldn't find an answer to that. Please describe it in other words, or type \"agent\" to reach a person.")
+}
+
+func handoffBody(locale, reason string, position int, urgent *ArticleRef) string {
+	var b strings.Builder
+	switch reason {
+	case ReasonSensitive:
+		b.WriteString(pick(locale, "这可能涉及资产或账户安全，我们已将您的会话优先转给人工客服。",
+			"This may concern the safety of your funds or account, so we have passed your conversation to a person with high priority."))
+	case ReasonUnhelpful:
+		b.WriteString(pick(locale, "抱歉没能帮到您，正在为您转接人工客服。", "Sorry I couldn't help. I'm passing you to a person."))
+	default:
+		b.WriteString(pick(locale, "好的，正在为您转接人工客服。", "OK, I'm passing you to a person."))
+	}
+	if position > 0 {
+		b.WriteString(" " + pick(locale, fmt.Sprintf("您前面还有 %d 位用户在等待。", position-1),
+			fmt.Sprintf("You are number %d in the queue.", position)))
+	}
+	b.WriteString(" " + pick(locale, "客服会在这里回复您，您可以先离开，稍后回来查看。",
+		"An agent will reply here; you can leave and come back later."))
+	if urgent != nil {
+		b.WriteString("\n\n" + pick(locale, "在等待时，请先按这篇文章保护剩余资产：", "While you wait, protect your remaining funds with these steps: ") +
+			urgent.Title + " " + urgent.URL)
+	}
+	b.WriteString("\n\n" + pick(locale, "提醒：官方客服绝不会索要您的助记词、私钥或密码。",
+		"Remember: real support never asks for your seed phrase, private key or password."))
+	return b.String()
+}
+
+func solvedBody(locale string) string {
+	return pick(locale, "太好了，很高兴能帮到您！如果还有其他问题，随时发消息给我们。",
+		"Great, glad that helped! Send us a message any time if you have another question.")
+}
+
+func notSolvedBody(locale string) string {
+	return pick(locale, "抱歉没能解决。请换个说法描述您的问题，或回复“人工”联系客服。",
+		"Sorry that didn't solve it. Please describe the problem in other words, or type \"agent\" to reach a person.")
+}
+
+func greetingBody(locale string) string {
+	return pick(locale, "您好！我是智能助手，请直接描述您遇到的问题，例如“转账一直没到账”。需要人工客服请回复“人工”。",
+		"Hi! I'm the support assistant. Tell me what's wrong, for example \"my transfer is pending\". Type \"agent\" to reach a person.")
+}

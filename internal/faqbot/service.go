@@ -1,0 +1,159 @@
+// Package faqbot is the bot that answers first: on each new message from a
+// contact in an inbox with the bot on, it answers from the knowledge base
+// when the matcher is confident, offers up to three suggestions when it is
+// unsure, and hands the conversation to a person on request, after two
+// unhelpful answers, or at once (high priority) for stolen funds and account
+// security. It stays quiet while a person has the conversation, and records
+// every decision.
+package faqbot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// Thresholds turn the matcher's calibrated confidence into an action.
+type Thresholds struct {
+	// Answer is the confidence at or above which the bot answers with the
+	// top article.
+	Answer float64
+	// Suggest is the lowest confidence of an article offered as a
+	// suggestion; below it for every article, the bot asks to rephrase.
+	Suggest float64
+}
+
+// DefaultThresholds were chosen on the demo knowledge base (docs/bot.md);
+// they are the defaults of --bot-answer-threshold and --bot-suggest-threshold.
+var DefaultThresholds = Thresholds{Answer: 0.6, Suggest: 0.12}
+
+// Phraser words an answer from the top articles (an LLM); optional.
+type Phraser interface {
+	Phrase(ctx context.Context, question, locale string, articles []kb.Article, urls []string) (text string, cited []string, err error)
+}
+
+// Options configure the bot.
+type Options struct {
+	// BaseURL is the public URL that article links start with ("" gives
+	// relative links).
+	BaseURL    string
+	Thresholds Thresholds
+	// Phraser, when set, phrases confident answers from the top articles.
+	Phraser Phraser
+	// Workers is how many conversations are handled at once (default 8).
+	Workers int
+}
+
+// Attribute keys the bot keeps on conversations (agents see them).
+const (
+	AttrHandoff   = "bot.handoff"   // the hand-off reason once handed to a person
+	AttrUnhelpful = "bot.unhelpful" // unhelpful answers so far
+)
+
+// Service is the live bot.
+type Service struct {
+	db     *store.DB
+	convs  *conversation.Store
+	log    *slog.Logger
+	opts   Options
+	models *models
+}
+
+// New returns the bot over the conversations and the knowledge base.
+func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts Options) *Service {
+	if opts.Thresholds.Answer <= 0 {
+		opts.Thresholds.Answer = DefaultThresholds.Answer
+	}
+	if opts.Thresholds.Suggest <= 0 {
+		opts.Thresholds.Suggest = DefaultThresholds.Suggest
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 8
+	}
+	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts}
+	s.models = &models{kb: articles, trained: func(v string, n, ex int, took time.Duration) {
+		log.Info("bot model trained", "kb_version", v, "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
+	}}
+	return s
+}
+
+// Warm trains the model for the current knowledge base, so the first
+// visitor does not wait for it.
+func (s *Service) Warm(ctx context.Context) error {
+	_, err := s.models.get(ctx)
+	return err
+}
+
+// Handle is the bot's durable bus subscriber: it decides on every new
+// contact message. Conversations are handled in parallel, each one's
+// messages in order; a redelivered event is recognised by the decision log
+// and does nothing.
+func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
+	byConv := map[string][]conversation.MessageEvent{}
+	var order []string
+	for _, ev := range events {
+		if ev.Type != bus.MessageCreated {
+			continue
+		}
+		var me conversation.MessageEvent
+		if err := json.Unmarshal(ev.Payload, &me); err != nil {
+			s.log.Error("bot: bad message event", "event", ev.ID, "err", err)
+			continue
+		}
+		if me.Message.Direction != conversation.Inbound || me.Message.AuthorType != conversation.AuthorContact {
+			continue
+		}
+		if _, ok := byConv[ev.ConversationID]; !ok {
+			order = append(order, ev.ConversationID)
+		}
+		byConv[ev.ConversationID] = append(byConv[ev.ConversationID], me)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	sem := make(chan struct{}, s.opts.Workers)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for _, id := range order {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(msgs []conversation.MessageEvent) {
+			defer func() { <-sem; wg.Done() }()
+			for _, me := range msgs {
+				if err := s.decide(ctx, me); err != nil {
+					if ctx.Err() != nil {
+						return // stopping: the event is delivered again after a restart
+					}
+					s.log.Error("bot decision failed", "conversation", me.Message.ConversationID, "seq", me.Message.Seq, "err", err)
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}(byConv[id])
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if firstErr != nil {
+		return fmt.Errorf("bot: %w", firstErr)
+	}
+	return nil
+}
+
+// SetBaseURL sets where article links point (the server's own address when
+// no public URL is configured). Call it before events flow.
+func (s *Service) SetBaseURL(u string) { s.opts.BaseURL = u }

@@ -1,0 +1,183 @@
+package faqbot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Group is a set of similar questions the bot could not answer.
+type Group struct {
+	ID        string    `json:"id"`
+	Label     string    `json:"label"` // the most typical question
+	Count     int       `json:"count"`
+	Locale    string    `json:"locale"`
+	Questions []string  `json:"questions"` // distinct, newest first, at most 10
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+// maxUnanswered bounds how many recent questions are grouped.
+const maxUnanswered = 5000
+
+// groupSimilarity is the cosine similarity a question needs to join a group.
+const groupSimilarity = 0.35
+
+// Unanswered groups the questions of the last days the bot could not
+// answer: no answer, only suggestions, an answer marked not solved, or a
+// hand-off after unhelpful answers. Biggest groups first.
+func (s *Service) Unanswered(ctx context.Context, days int) ([]Group, error) {
+	since := s.convs.Now().Add(-time.Duration(days) * 24 * time.Hour).UnixMilli()
+	ds, err := s.queryDecisions(ctx, "SELECT "+decisionCols+` FROM bot_decisions WHERE created_at >= ? AND message_seq > 0
+		AND (outcome IN (?, ?, ?) OR feedback = ?) ORDER BY created_at DESC, id DESC LIMIT ?`,
+		since, OutcomeNoAnswer, OutcomeSuggested, OutcomeHandoff+":"+ReasonUnhelpful, FeedbackNotSolved, maxUnanswered)
+	if err != nil {
+		return nil, err
+	}
+	mdl, err := s.models.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type cluster struct {
+		g       Group
+		sum     map[string]float64 // sum of the members' vectors
+		members []map[string]float64
+		texts   []string
+		seen    map[string]bool
+	}
+	var cs []*cluster
+	for _, d := range ds {
+		v := mdl.weighted(d.Question)
+		if len(v) == 0 {
+			continue
+		}
+		var best *cluster
+		bestSim := groupSimilarity
+		for _, c := range cs {
+			if c.g.Locale != d.Locale {
+				continue
+			}
+			if sim := cosine(v, c.sum) / vecNorm(c.sum); sim >= bestSim {
+				best, bestSim = c, sim
+			}
+		}
+		if best == nil {
+			best = &cluster{g: Group{Locale: d.Locale, LastSeen: d.CreatedAt}, sum: map[string]float64{}, seen: map[string]bool{}}
+			cs = append(cs, best)
+		}
+		best.g.Count++
+		best.members = append(best.members, v)
+		best.texts = append(best.texts, d.Question)
+		for k, x := range v {
+			best.sum[k] += x
+		}
+		if key := strings.ToLower(d.Question); !best.seen[key] && len(best.g.Questions) < 10 {
+			best.seen[key] = true
+			best.g.Questions = append(best.g.Questions, d.Question)
+		}
+	}
+	out := make([]Group, 0, len(cs))
+	for _, c := range cs {
+		// The label is the member closest to the group's centre.
+		bi, bs := 0, -1.0
+		for i, m := range c.members {
+			if sim := cosine(m, c.sum); sim > bs {
+				bi, bs = i, sim
+			}
+		}
+		c.g.Label = c.texts[bi]
+		sum := sha256.Sum256([]byte(c.g.Locale + "\x00" + strings.ToLower(c.g.Label)))
+		c.g.ID = "g_" + hex.EncodeToString(sum[:6])
+		out = append(out, c.g)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].LastSeen.After(out[j].LastSeen)
+	})
+	return out, nil
+}
+
+// termVector is an L2-normalised bag of English words (with a crude plural
+// strip) and Chinese character bigrams (and single characters too with
+// chars, which grouping uses: "开通信用卡" and "申请信用卡" share more).
+func termVector(q string, chars bool) map[string]float64 {
+	v := map[string]float64{}
+	var word []rune
+	var han []rune
+	flushWord := func() {
+		if len(word) > 1 {
+			w := strings.TrimSuffix(string(word), "s")
+			if !stopWords[w] {
+				v["w:"+w]++
+			}
+		}
+		word = word[:0]
+	}
+	flushHan := func() {
+		for i := range han {
+			if len(han) == 1 || chars {
+				v["h:"+string(han[i])]++
+			}
+		}
+		for i := 0; i+1 < len(han); i++ {
+			v["h:"+string(han[i:i+2])]++
+		}
+		han = han[:0]
+	}
+	for _, r := range strings.ToLower(q) {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			han = append(han, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushHan()
+			word = append(word, r)
+		default:
+			flushWord()
+			flushHan()
+		}
+	}
+	flushWord()
+	flushHan()
+	norm(v)
+	return v
+}
+
+var stopWords = map[string]bool{"the": true, "a": true, "an": true, "i": true, "my": true, "to": true, "is": true,
+	"it": true, "of": true, "in": true, "do": true, "how": true, "can": true, "what": true, "why": true, "and": true,
+	"for": true, "on": true, "me": true, "you": true, "thi": true, "wa": true, "be": true, "are": true, "have": true}
+
+func vecNorm(v map[string]float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s)
+}
+
+func norm(v map[string]float64) {
+	s := vecNorm(v)
+	if s == 0 {
+		return
+	}
+	for k, x := range v {
+		v[k] = x / s
+	}
+}
+
+func cosine(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var s float64
+	for k, x := range a {
+		s += x * b[k]
+	}
+	return s
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/faqbot"
+)
+
+// botFeedbackRequest is the body of POST …/bot-feedback: the contact's
+// click on a bot message's button.
+type botFeedbackRequest struct {
+	Seq       int64  `json:"seq"`
+	Action    string `json:"action"`
+	ArticleID string `json:"article_id"`
+}
+
+func (s *Server) botUnavailable(w http.ResponseWriter, r *http.Request) bool {
+	if s.Bot == nil {
+		s.fail(w, r, apperr.New(apperr.NotFound, "the bot is not running on this server"))
+		return true
+	}
+	return false
+}
+
+func (s *Server) widgetBotFeedback(w http.ResponseWriter, r *http.Request) {
+	if s.botUnavailable(w, r) {
+		return
+	}
+	var req botFeedbackRequest
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Seq <= 0 {
+		s.fail(w, r, apperr.New(apperr.Invalid, "seq must be the bot message's seq (a positive number)"))
+		return
+	}
+	err := s.Bot.Feedback(r.Context(), faqbot.FeedbackRequest{ConversationID: r.PathValue("id"), ContactID: contactFrom(r),
+		ReplySeq: req.Seq, Action: req.Action, ArticleID: req.ArticleID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+func (s *Server) listBotDecisions(w http.ResponseWriter, r *http.Request) {
+	if s.botUnavailable(w, r) {
+		return
+	}
+	ds, err := s.Bot.Decisions(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"decisions": ds})
+}
+
+func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) {
+	if s.botUnavailable(w, r) {
+		return
+	}
+	days := 30
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			s.fail(w, r, apperr.New(apperr.Invalid, "days must be a whole number from 1 to 365, got %q", v))
+			return
+		}
+		days = n
+	}
+	gs, err := s.Bot.Unanswered(r.Context(), days)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"groups": gs})
+}
+
+func (s *Server) patchInbox(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		BotEnabled *bool `json:"bot_enabled"`
+	}
+	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.BotEnabled == nil {
+		s.fail(w, r, apperr.New(apperr.Invalid, "nothing to change: send bot_enabled"))
+		return
+	}
+	in, err := s.Conversations.SetInboxBot(r.Context(), r.PathValue("id"), *req.BotEnabled)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}

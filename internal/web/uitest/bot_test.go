@@ -1,0 +1,99 @@
+package uitest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+type botCard struct {
+	Kind     string   `json:"kind"`
+	Articles []string `json:"articles"` // data-article of the article links
+	Hrefs    []string `json:"hrefs"`
+	Buttons  []string `json:"buttons"` // button texts
+	Disabled bool     `json:"disabled"`
+}
+
+const botCardsJS = `[...document.querySelectorAll('[data-testid=chat-message][data-direction=bot] [data-testid=bot-actions]')].map((b) => ({
+  kind: b.dataset.kind || '',
+  articles: [...b.querySelectorAll('[data-testid=bot-article]')].map((a) => a.dataset.article),
+  hrefs: [...b.querySelectorAll('[data-testid=bot-article]')].map((a) => a.href),
+  buttons: [...b.querySelectorAll('button')].map((x) => x.textContent),
+  disabled: [...b.querySelectorAll('button')].every((x) => x.disabled),
+}))`
+
+func botCards(t *testing.T, ctx context.Context) []botCard {
+	t.Helper()
+	return eval[[]botCard](t, ctx, botCardsJS)
+}
+
+// A visitor asks a demo question in Chinese and the bot answers at once
+// with the right article; "已解决" thanks them and resolves the conversation.
+func TestBotAnswersChineseQuestionInTheChat(t *testing.T) {
+	e := start(t)
+	e.srv.EnableBot(t)
+	visitor := e.person(t)
+	openChat(t, visitor, e.chatURL()+"?lang=zh-CN")
+	const q = "我的助记词应该怎么备份才安全？"
+	sendChat(t, visitor, q, false)
+	msgs := waitChat(t, visitor, "the bot's answer", func(ms []chatMsg) bool {
+		for _, m := range ms {
+			if m.Direction == "bot" {
+				return true
+			}
+		}
+		return false
+	})
+	var answer chatMsg
+	for _, m := range msgs {
+		if m.Direction == "bot" {
+			answer = m
+		}
+	}
+	if !strings.Contains(answer.Body, "备份助记词") && !strings.Contains(answer.Body, "助记词") {
+		t.Fatalf("bot answer body = %q", answer.Body)
+	}
+	waitJS(t, visitor, "the answer card", `document.querySelector('[data-testid=bot-actions][data-kind=answer]')`)
+	cards := botCards(t, visitor)
+	if len(cards) != 1 || cards[0].Kind != "answer" || len(cards[0].Articles) != 1 || cards[0].Articles[0] != "backup-mnemonic" {
+		t.Fatalf("bot cards = %+v, want one answer with the backup-mnemonic article", cards)
+	}
+	if !strings.HasSuffix(cards[0].Hrefs[0], "/help/zh-CN/backup-mnemonic") {
+		t.Fatalf("article link = %s", cards[0].Hrefs[0])
+	}
+	if strings.Join(cards[0].Buttons, "|") != "已解决|未解决" || cards[0].Disabled {
+		t.Fatalf("answer buttons = %+v", cards[0])
+	}
+
+	do(t, visitor, "tap 已解决", chromedp.Click(testid("bot-solved")))
+	waitChat(t, visitor, "the bot's thanks", func(ms []chatMsg) bool {
+		n := 0
+		for _, m := range ms {
+			if m.Direction == "bot" {
+				n++
+			}
+		}
+		return n >= 2
+	})
+	if c := botCards(t, visitor); !c[0].Disabled {
+		t.Fatalf("buttons still enabled after answering: %+v", c)
+	}
+	convID := eval[string](t, visitor, `document.querySelector('[data-testid=chat-thread]').dataset.conversationId || ''`)
+	var conv struct {
+		Status string `json:"status"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/conversations/"+convID, e.srv.AdminToken, nil, http.StatusOK, &conv)
+	if conv.Status != "resolved" {
+		t.Fatalf("conversation %s status = %q after 已解决, want resolved", convID, conv.Status)
+	}
+
+	// After a reload the buttons stay disabled.
+	openChat(t, visitor, e.chatURL()+"?lang=zh-CN")
+	waitJS(t, visitor, "the answer card after reload", `document.querySelector('[data-testid=bot-actions][data-kind=answer]')`)
+	if c := botCards(t, visitor); len(c) != 1 || !c[0].Disabled {
+		t.Fatalf("after reload: %+v", c)
+	}
+}
