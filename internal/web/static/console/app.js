@@ -7,6 +7,8 @@ import { state, emit, on, isAdmin, loadRefs, loadCanned, resetState } from './st
 import { mountLogin } from './views/login.js';
 import { createWorkspace, VIEWS } from './views/inbox.js';
 import { mountCanned } from './views/canned.js';
+import { mountKB, canEditKB } from './views/kb.js';
+import { mountUnanswered } from './views/unanswered.js';
 import { mountAdmin, ADMIN_TABS } from './views/admin.js';
 import { openPasswordDialog } from './views/password.js';
 import { mountTotpSetup } from './views/totp.js';
@@ -51,6 +53,8 @@ function parseRoute() {
   if (a === 'inbox') return VIEWS.includes(b || 'mine') ? { name: 'inbox', view: b || 'mine' } : { name: 'notfound' };
   if (a === 'conversations' && b) return { name: 'conversation', id: b };
   if (a === 'canned') return { name: 'canned' };
+  if (a === 'kb') return { name: 'kb', sub: parts.slice(1) };
+  if (a === 'unanswered' && !b) return { name: 'unanswered' };
   if (a === 'admin') return ADMIN_TABS.includes(b || 'agents') ? { name: 'admin', tab: b || 'agents' } : { name: 'notfound' };
   return { name: 'notfound' };
 }
@@ -92,12 +96,23 @@ function route() {
     document.title = r.name === 'conversation' ? t('title.conversation') : t('title.inbox');
     return;
   }
+  if (r.name === 'kb' && mounted && mounted.key === 'kb') {
+    mounted.show(r); // keeps the list and its filters
+    return;
+  }
   unmount();
   main.className = 'main main-page';
   main.scrollTop = 0;
   if (r.name === 'canned') {
     mounted = mountCanned(main);
     document.title = t('title.canned');
+  } else if (r.name === 'kb') {
+    mounted = mountKB(main);
+    mounted.show(r);
+    document.title = t('title.kb');
+  } else if (r.name === 'unanswered') {
+    mounted = mountUnanswered(main);
+    document.title = t('title.unanswered');
   } else if (r.name === 'admin') {
     mounted = mountAdmin(main, r.tab);
     document.title = t('title.admin');
@@ -126,7 +141,9 @@ function ensureShell() {
   const navLinks = {
     inbox: h('a', { href: '#/inbox/mine', 'data-testid': 'nav-inbox' }, t('nav.inbox')),
     canned: h('a', { href: '#/canned', 'data-testid': 'nav-canned' }, t('nav.canned')),
+    kb: h('a', { href: '#/kb', 'data-testid': 'nav-kb' }, t('nav.kb')),
   };
+  if (canEditKB()) navLinks.unanswered = h('a', { href: '#/unanswered', 'data-testid': 'nav-unanswered' }, t('nav.unanswered'));
   if (isAdmin()) navLinks.admin = h('a', { href: '#/admin/agents', 'data-testid': 'nav-admin' }, t('nav.admin'));
   const conn = h('span', { class: 'conn', role: 'status', 'data-testid': 'connection-status' });
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
