@@ -2,11 +2,14 @@ package uitest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 )
 
 type botCard struct {
@@ -96,4 +99,44 @@ func TestBotAnswersChineseQuestionInTheChat(t *testing.T) {
 	if c := botCards(t, visitor); len(c) != 1 || !c[0].Disabled {
 		t.Fatalf("after reload: %+v", c)
 	}
+}
+
+// An admin turns the bot of an inbox on from the console's inbox page.
+func TestAdminTurnsInboxBotOn(t *testing.T) {
+	e := start(t)
+	admin := e.srv.CreateAdmin(t, "boss@example.com", "Boss")
+	ctx := e.person(t)
+	do(t, ctx, "open the console's sign-in form",
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(testid("login-email")))
+	do(t, ctx, "enter the password",
+		chromedp.SendKeys(testid("login-email"), admin.Email),
+		chromedp.SendKeys(testid("login-password"), admin.Password),
+		chromedp.Click(testid("login-submit")),
+		chromedp.WaitVisible(testid("login-totp")))
+	code, err := totp.GenerateCode(admin.TOTPSecret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "enter the code",
+		chromedp.SendKeys(testid("login-totp"), code),
+		chromedp.Click(testid("login-submit")),
+		chromedp.WaitVisible(testid("conversation-list")))
+	do(t, ctx, "open the inboxes page",
+		chromedp.Navigate(e.srv.URL+"/#/admin/inboxes"),
+		chromedp.WaitVisible(testid("inbox-bot")))
+	if eval[bool](t, ctx, `document.querySelector('[data-testid=inbox-bot]').checked`) {
+		t.Fatal("the test inbox starts with the bot off, but the box is checked")
+	}
+	do(t, ctx, "turn the bot on", chromedp.Click(testid("inbox-bot")))
+	eventually(t, "the inbox's bot on in the API", func() (bool, string) {
+		var out struct {
+			Inboxes []struct {
+				ID         string `json:"id"`
+				BotEnabled bool   `json:"bot_enabled"`
+			} `json:"inboxes"`
+		}
+		e.srv.JSON(t, "GET", "/api/v1/inboxes", e.srv.AdminToken, nil, http.StatusOK, &out)
+		return len(out.Inboxes) == 1 && out.Inboxes[0].BotEnabled, fmt.Sprint(out.Inboxes)
+	})
 }

@@ -260,9 +260,34 @@ function inboxesTab(body, ctx) {
           h('pre', { class: 'code' }, h('code', { 'data-testid': 'inbox-snippet' }, snippet)),
           copyButton(snippet, t('admin.inboxes.copySnippet'), { 'data-testid': 'inbox-snippet-copy' })) : null,
         web ? h('p', {}, t('admin.inboxes.chatLink'), ' ',
-          h('a', { href: chatUrl, target: '_blank', rel: 'noopener', 'data-testid': 'inbox-chat-link' }, chatUrl)) : null);
+          h('a', { href: chatUrl, target: '_blank', rel: 'noopener', 'data-testid': 'inbox-chat-link' }, chatUrl)) : null,
+        botToggle(ib));
     }));
     if (!state.inboxes.length) list.append(h('li', { class: 'muted' }, t('admin.inboxes.none')));
+  }
+
+  // botToggle switches the FAQ bot of one inbox (PATCH /api/v1/inboxes/{id}).
+  function botToggle(ib) {
+    const id = uid('in-bot');
+    const cb = h('input', { type: 'checkbox', id, 'data-testid': 'inbox-bot' });
+    cb.checked = !!ib.bot_enabled;
+    const note = h('span', { class: 'hint', role: 'status' });
+    cb.addEventListener('change', async () => {
+      cb.disabled = true;
+      note.textContent = '';
+      try {
+        const d = await api('PATCH', apiPath('inboxes', ib.id), { bot_enabled: cb.checked });
+        ib.bot_enabled = !!(d && d.bot_enabled);
+        cb.checked = ib.bot_enabled;
+        note.textContent = t(ib.bot_enabled ? 'admin.inboxes.botOn' : 'admin.inboxes.botOff');
+      } catch (err) {
+        cb.checked = !!ib.bot_enabled;
+        note.textContent = errorText(err);
+      } finally {
+        cb.disabled = false;
+      }
+    });
+    return h('p', { class: 'bot-toggle' }, cb, ' ', h('label', { for: id }, t('admin.inboxes.bot')), ' ', note);
   }
 
   form.addEventListener('submit', async (e) => {
