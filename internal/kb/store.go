@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -16,7 +17,13 @@ import (
 type Store struct {
 	db  *store.DB
 	now func() time.Time
+	// gen counts this process's writes, so a search index can tell it is
+	// stale without asking the database (see Generation).
+	gen atomic.Uint64
 }
+
+// Generation changes after every write made through this Store.
+func (s *Store) Generation() uint64 { return s.gen.Load() }
 
 // NewStore returns a Store on db. now is the clock (time.Now when nil).
 func NewStore(db *store.DB, now func() time.Time) *Store {
@@ -117,6 +124,7 @@ func (s *Store) Upsert(ctx context.Context, a Article) (Article, error) {
 		out, err = s.upsert(ctx, tx, a)
 		return err
 	})
+	s.gen.Add(1)
 	return out, err
 }
 
@@ -136,6 +144,7 @@ func (s *Store) UpsertAll(ctx context.Context, as []Article, progress func(done 
 		}
 		seen[k] = true
 	}
+	defer s.gen.Add(1)
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		for i, a := range as {
 			if _, err := s.upsert(ctx, tx, a); err != nil {
@@ -180,6 +189,7 @@ func (s *Store) upsert(ctx context.Context, tx *store.Tx, a Article) (Article, e
 // Delete removes one article.
 func (s *Store) Delete(ctx context.Context, id, locale string) error {
 	res, err := s.db.Exec(ctx, "DELETE FROM articles WHERE id = ? AND locale = ?", id, locale)
+	s.gen.Add(1)
 	if err != nil {
 		return fmt.Errorf("delete article %s/%s: %w", locale, id, err)
 	}

@@ -71,6 +71,8 @@ var minimumRole = map[string]string{
 	"PUT /api/v1/kb/articles/{locale}/{id}":                      "supervisor",
 	"DELETE /api/v1/kb/articles/{locale}/{id}":                   "supervisor",
 	"GET /api/v1/public/kb/articles":                             "public",
+	"GET /api/v1/public/kb/search":                               "public",
+	"POST /api/v1/public/kb/articles/{locale}/{id}/votes":        "public",
 	"GET /api/v1/config/explorers":                               "agent",
 	"PUT /api/v1/official-channels":                              "admin",
 	"GET /api/v1/audit":                                          "admin",

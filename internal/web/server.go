@@ -58,6 +58,7 @@ type Server struct {
 	log    *slog.Logger
 	routes []Route
 	static map[string]staticFile
+	help   *helpCenter
 
 	// shutdown is closed when the server begins to stop; WebSocket loops
 	// end on it so http.Server.Shutdown can drain them.
@@ -95,6 +96,7 @@ func New(d Deps) *Server {
 		d.Limits.MaxUploadBytes = 10 << 20
 	}
 	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{}), static: loadStatic()}
+	s.help = newHelpCenter(d.KB)
 	s.routes = s.routeTable()
 	return s
 }
@@ -182,6 +184,8 @@ func (s *Server) routeTable() []Route {
 		{"PUT", "/api/v1/kb/articles/{locale}/{id}", Supervisor, s.putArticle},
 		{"DELETE", "/api/v1/kb/articles/{locale}/{id}", Supervisor, s.deleteArticle},
 		{"GET", "/api/v1/public/kb/articles", Public, s.listPublicArticles},
+		{"GET", "/api/v1/public/kb/search", Public, s.publicSearch},
+		{"POST", "/api/v1/public/kb/articles/{locale}/{id}/votes", Public, s.publicVote},
 		{"GET", "/ws/agent", Agent, s.wsAgent},
 
 		{"GET", "/api/v1/config/explorers", Agent, s.getExplorers},

@@ -78,6 +78,12 @@ func (s *Server) pageRoutes() []Route {
 		{"GET", "/widget.js", Public, s.widgetScript},
 		{"GET", "/chat/{inbox_key}", Public, s.chatPage},
 		{"GET", "/verify", Public, s.verifyPage},
+		{"GET", "/help", Public, s.helpIndex},
+		{"GET", "/help/{$}", Public, s.helpSlash},
+		{"GET", "/help/search", Public, s.helpSearchPage},
+		{"GET", "/help/{locale}", Public, s.helpLocaleHome},
+		{"GET", "/help/{locale}/{id}", Public, s.helpArticlePage},
+		{"POST", "/help/{locale}/{id}/vote", Public, s.helpVoteForm},
 	}
 }
 

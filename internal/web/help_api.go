@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/kb"
+)
+
+// maxVoteBytes bounds a vote's body: {"helpful":true} needs 16.
+const maxVoteBytes = 1 << 10
+
+// searchResult is one article found by the public search API.
+type searchResult struct {
+	kb.Result
+	URL string `json:"url"`
+}
+
+// publicSearch answers GET /api/v1/public/kb/search?q=…&locale=…&limit=….
+// Without a locale, a query holding Chinese searches zh-CN, any other en.
+func (s *Server) publicSearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	query, locale := q.Get("q"), q.Get("locale")
+	if locale == "" {
+		locale = "en"
+		if kb.HasHan(query) {
+			locale = "zh-CN"
+		}
+	}
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			s.fail(w, r, apperr.New(apperr.Invalid, "limit must be a whole number from 1 to %d", kb.MaxResults))
+			return
+		}
+		limit = n
+	}
+	rs, err := s.help.search.Query(r.Context(), locale, query, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]searchResult, len(rs))
+	for i, res := range rs {
+		out[i] = searchResult{res, articleURL(res.Locale, res.ID)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+// voteRequest is the body of POST /api/v1/public/kb/articles/{locale}/{id}/votes.
+type voteRequest struct {
+	Helpful *bool `json:"helpful"`
+}
+
+// publicVote records a "Was this helpful?" answer and returns the counts.
+func (s *Server) publicVote(w http.ResponseWriter, r *http.Request) {
+	id, locale, err := articlePath(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var req voteRequest
+	if err := decode(w, r, maxVoteBytes, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.Helpful == nil {
+		s.fail(w, r, apperr.New(apperr.Invalid, `field "helpful" is required: true or false`))
+		return
+	}
+	counts, err := s.KB.Vote(r.Context(), id, locale, *req.Helpful)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, counts)
+}
