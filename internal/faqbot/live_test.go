@@ -167,6 +167,15 @@ func TestBotAnswerReachesVisitorOverWebSocket(t *testing.T) {
 		if !strings.Contains(bot.Body, a.Title) || !strings.Contains(bot.Body, a.URL) || bot.Seq != ack.Seq+1 {
 			t.Fatalf("answer body/seq = %d %q", bot.Seq, bot.Body)
 		}
+		// The link opens the article in the help center.
+		resp, err := http.Get(a.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("GET %s: %d %s", a.URL, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
 		d := waitDecision(t, s, convID, ack.Seq)
 		if d.Outcome != faqbot.OutcomeAnswered || d.ArticleID != "backup-mnemonic" || d.Confidence < faqbot.DefaultThresholds.Answer ||
 			len(d.Candidates) == 0 || d.ReplySeq != bot.Seq || d.Question != "我的助记词应该怎么备份才安全？" || d.Locale != "zh-CN" {
