@@ -230,10 +230,22 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 		if err := setReplySeq(ctx, tx, p.d.ID, seq); err != nil {
 			return err
 		}
+		// While the bot handles it, the conversation waits on the visitor
+		// (pending), out of the agents' open queue until it is handed off.
+		ch := conversation.Change{}
 		if p.d.Outcome == OutcomeNoAnswer {
-			return s.countUnhelpful(ctx, tx, c)
+			v := strconv.Itoa(unhelpful(c) + 1)
+			ch.Attributes = map[string]*string{AttrUnhelpful: &v}
 		}
-		return nil
+		if c.Status == conversation.StatusOpen {
+			pending := conversation.StatusPending
+			ch.Status = &pending
+		}
+		if ch.Status == nil && ch.Attributes == nil {
+			return nil
+		}
+		_, err = s.convs.UpdateTx(ctx, tx, c.ID, ch)
+		return err
 	})
 }
 

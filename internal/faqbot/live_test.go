@@ -177,6 +177,9 @@ func TestBotAnswerReachesVisitorOverWebSocket(t *testing.T) {
 			t.Fatalf("GET %s: %d %s", a.URL, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 		d := waitDecision(t, s, convID, ack.Seq)
+		if c := getConv(t, s, convID); c.Status != "pending" {
+			t.Fatalf("status while the bot handles it = %q, want pending (out of the agents' open queue)", c.Status)
+		}
 		if d.Outcome != faqbot.OutcomeAnswered || d.ArticleID != "backup-mnemonic" || d.Confidence < faqbot.DefaultThresholds.Answer ||
 			len(d.Candidates) == 0 || d.ReplySeq != bot.Seq || d.Question != "我的助记词应该怎么备份才安全？" || d.Locale != "zh-CN" {
 			t.Fatalf("decision = %+v", d)
