@@ -77,7 +77,7 @@ type Appended struct {
 // under the conversation's row lock, inserts the message and its
 // message.created outbox event. When the client message id was already used
 // in this conversation it writes nothing and returns the original. An
-// inbound message reopens a resolved or snoozed conversation.
+// inbound message reopens a pending, resolved or snoozed conversation.
 func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
 	// The common path is three statements: take the sequence number, insert
 	// the message (a repeated client message id inserts nothing), insert the
@@ -121,7 +121,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 	if err != nil {
 		return Appended{}, fmt.Errorf("insert message: %w", err)
 	}
-	if m.Direction == Inbound && (status == StatusResolved || status == StatusSnoozed) {
+	if m.Direction == Inbound && (status == StatusResolved || status == StatusSnoozed || status == StatusPending) {
 		if _, err := tx.Exec(ctx, reopenQuery, now, m.ConversationID); err != nil {
 			return Appended{}, fmt.Errorf("reopen conversation: %w", err)
 		}
@@ -143,7 +143,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 }
 
 // The statements of the write path, prepared once at start (Prepare).
-// Inbound messages reopen a resolved or snoozed conversation and must come
+// Inbound messages reopen a pending, resolved or snoozed conversation and must come
 // from the conversation's contact.
 const (
 	dedupeQuery     = "SELECT " + messageCols + " FROM " + messagesJoin + " WHERE m.conversation_id = ? AND m.client_message_id = ?"
