@@ -77,26 +77,81 @@ func (m *model) article(id, locale string) (kb.Article, bool) {
 }
 
 // models trains a matcher when the knowledge base changes and hands out
-// the current one.
+// the current one. Once there is a model, a change is learnt in the
+// background while questions are answered with the previous model, so a
+// large knowledge base (tens of seconds of training) never stalls the bot.
 type models struct {
-	kb  *kb.Store
-	mu  sync.Mutex // one training at a time
-	cur *model
-	// trained is told how long each training took (for the log).
+	kb *kb.Store
+	// trained is told how long each training took (for the log); failed
+	// of a background training that failed.
 	trained func(version string, articles, examples int, took time.Duration)
+	failed  func(err error)
+
+	train    sync.Mutex // one training at a time
+	mu       sync.Mutex // guards cur and busy
+	cur      *model
+	busy     bool // a background training is running
+	finished chan struct{}
 }
 
-// get returns the model for the current knowledge base, training a new one
-// when articles changed since the last.
+// get returns the model for the current knowledge base: trained now when
+// there is none yet, else the current one while a newer one trains.
 func (ms *models) get(ctx context.Context) (*model, error) {
 	v, err := ms.kb.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	if ms.cur != nil && ms.cur.version == v {
-		return ms.cur, nil
+	cur := ms.cur
+	if cur != nil && cur.version != v && !ms.busy {
+		ms.busy = true
+		ms.finished = make(chan struct{})
+		go ms.background(context.WithoutCancel(ctx))
+	}
+	ms.mu.Unlock()
+	if cur != nil {
+		return cur, nil
+	}
+	return ms.build(ctx)
+}
+
+// background trains a model for the knowledge base as it is now.
+func (ms *models) background(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	_, err := ms.build(ctx)
+	if err != nil && ms.failed != nil {
+		ms.failed(err)
+	}
+	ms.mu.Lock()
+	ms.busy = false
+	close(ms.finished)
+	ms.mu.Unlock()
+}
+
+// wait blocks until a background training, if any, has finished (tests).
+func (ms *models) wait() {
+	ms.mu.Lock()
+	ch := ms.finished
+	ms.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
+}
+
+// build trains a model on the published articles and makes it current.
+func (ms *models) build(ctx context.Context) (*model, error) {
+	ms.train.Lock()
+	defer ms.train.Unlock()
+	v, err := ms.kb.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms.mu.Lock()
+	cur := ms.cur
+	ms.mu.Unlock()
+	if cur != nil && cur.version == v {
+		return cur, nil
 	}
 	as, err := ms.kb.List(ctx, "", "", kb.StatusPublished)
 	if err != nil {
@@ -133,6 +188,8 @@ func (ms *models) get(ctx context.Context) (*model, error) {
 	if ms.trained != nil {
 		ms.trained(v, len(train), n, time.Since(start))
 	}
+	ms.mu.Lock()
 	ms.cur = m
+	ms.mu.Unlock()
 	return m, nil
 }

@@ -13,6 +13,12 @@ import (
 // install does.
 func demoModel(t *testing.T) *model {
 	t.Helper()
+	m, _ := demoModels(t)
+	return m
+}
+
+func demoModels(t *testing.T) (*model, *models) {
+	t.Helper()
 	db := storetest.SQLite(t)
 	ks := kb.NewStore(db, nil)
 	as, err := kb.Demo()
@@ -22,11 +28,35 @@ func demoModel(t *testing.T) *model {
 	if err := ks.UpsertAll(context.Background(), as, nil); err != nil {
 		t.Fatal(err)
 	}
-	m, err := (&models{kb: ks}).get(context.Background())
+	ms := &models{kb: ks}
+	m, err := ms.get(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return m, ms
+}
+
+// A knowledge-base change is learnt in the background; meanwhile the bot
+// answers with the model it has.
+func TestModelRetrainsInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	m, ms := demoModels(t)
+	a := kb.Article{ID: "staking-rewards", Locale: "en", Category: "tokens", Title: "When are staking rewards paid?",
+		Body: "Rewards arrive every epoch.", Questions: []string{"when do I get my staking rewards", "staking payout schedule"}}
+	if _, err := ms.kb.Upsert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ms.get(ctx); err != nil || got != m {
+		t.Fatalf("right after a change get returned a new model (%v); it should answer with the old one while training", err)
+	}
+	ms.wait()
+	got, err := ms.get(ctx)
+	if err != nil || got == m {
+		t.Fatalf("after training get returned the old model (%v)", err)
+	}
+	if c := got.matcher.Match("when will my staking rewards be paid", 1); c[0].ArticleID != "staking-rewards" {
+		t.Fatalf("the new article is not matched: %+v", c)
+	}
 }
 
 // Questions worded differently from every example question in the demo
