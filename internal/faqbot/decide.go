@@ -269,15 +269,22 @@ func (s *Service) countUnhelpful(ctx context.Context, tx *store.Tx, c conversati
 // position, the hand-off attribute, and high priority for sensitive topics.
 func (s *Service) handoffTx(ctx context.Context, tx *store.Tx, c conversation.Conversation, d *Decision, reason string, urgent *ArticleRef) error {
 	var waiting int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations WHERE inbox_id = ? AND status = 'open'
-		AND assignee_id IS NULL AND id <> ? AND attributes LIKE ?`, c.InboxID, c.ID, `%"`+AttrHandoff+`":%`).Scan(&waiting); err != nil {
+	// Waiting: handed off, open, and no agent has taken or answered it yet.
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations c WHERE c.inbox_id = ? AND c.status = 'open'
+		AND c.assignee_id IS NULL AND c.id <> ? AND c.attributes LIKE ?
+		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author_type = ?)`,
+		c.InboxID, c.ID, `%"`+AttrHandoff+`":%`, conversation.AuthorAgent).Scan(&waiting); err != nil {
 		return fmt.Errorf("count the queue: %w", err)
 	}
-	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: waiting + 1}
+	wait, err := typicalWait(ctx, tx, c.InboxID)
+	if err != nil {
+		return err
+	}
+	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: waiting + 1, ExpectedWaitSeconds: int((wait + time.Second - 1) / time.Second)}
 	if urgent != nil {
 		meta.Articles = []ArticleRef{*urgent}
 	}
-	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, waiting+1, urgent), meta)
+	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, waiting+1, wait, urgent), meta)
 	if err != nil {
 		return err
 	}

@@ -373,3 +373,37 @@ func TestBotOffInInbox(t *testing.T) {
 		t.Fatalf("unknown inbox: %d %s", st, body)
 	}
 }
+
+// After enough answered hand-offs, the next one tells the visitor how long
+// agents usually take.
+func TestHandoffTellsTheTypicalWait(t *testing.T) {
+	eachBotServer(t, func(t *testing.T, s *apptest.Server) {
+		handoff := func() (string, message) {
+			convID, tok := s.StartConversation(t)
+			s.Send(t, convID, tok, "q1", "转人工")
+			m := waitBot(t, s, convID, 1)
+			if m.Meta == nil || m.Meta.Kind != "handoff" {
+				t.Fatalf("bot message = %+v, want a hand-off", m)
+			}
+			return convID, m
+		}
+		for i := 0; i < 5; i++ {
+			convID, m := handoff()
+			if m.Meta.ExpectedWaitSeconds != 0 || strings.Contains(m.Body, "通常") {
+				t.Fatalf("hand-off %d promised a wait before any was measured: %+v", i, m)
+			}
+			if m.Meta.QueuePosition != 1 {
+				t.Fatalf("hand-off %d: queue position %d, want 1 (the earlier ones were answered)", i, m.Meta.QueuePosition)
+			}
+			s.Reply(t, convID, "您好，我是客服小李。", false)
+		}
+		handoff() // waits: nobody answers it
+		_, m := handoff()
+		if m.Meta.QueuePosition != 2 {
+			t.Fatalf("queue position %d, want 2 (one unanswered hand-off ahead)", m.Meta.QueuePosition)
+		}
+		if m.Meta.ExpectedWaitSeconds < 1 || m.Meta.ExpectedWaitSeconds > 60 || !strings.Contains(m.Body, "客服通常不到 1 分钟就会回复") {
+			t.Fatalf("seventh hand-off = %+v, want the measured wait (under a minute)", m)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/kb"
@@ -22,9 +23,12 @@ type ArticleRef struct {
 type Meta struct {
 	Kind     string       `json:"kind"` // answer, suggestions, no_answer, handoff, solved, quiet
 	Articles []ArticleRef `json:"articles,omitempty"`
-	// Reason and QueuePosition describe a hand-off.
-	Reason        string `json:"reason,omitempty"`
-	QueuePosition int    `json:"queue_position,omitempty"`
+	// Reason, QueuePosition and ExpectedWaitSeconds (the median time to the
+	// first agent reply over recent hand-offs; absent without enough of
+	// them) describe a hand-off.
+	Reason              string `json:"reason,omitempty"`
+	QueuePosition       int    `json:"queue_position,omitempty"`
+	ExpectedWaitSeconds int    `json:"expected_wait_seconds,omitempty"`
 	// LLM marks an answer phrased by the language model from Articles.
 	LLM bool `json:"llm,omitempty"`
 }
@@ -84,7 +88,7 @@ func noAnswerBody(locale string) string {
 		"Sorry, I couldn't find an answer to that. Please describe it in other words, or type \"agent\" to reach a person.")
 }
 
-func handoffBody(locale, reason string, position int, urgent *ArticleRef) string {
+func handoffBody(locale, reason string, position int, wait time.Duration, urgent *ArticleRef) string {
 	var b strings.Builder
 	switch reason {
 	case ReasonSensitive:
@@ -98,6 +102,9 @@ func handoffBody(locale, reason string, position int, urgent *ArticleRef) string
 	if position > 0 {
 		b.WriteString(" " + pick(locale, fmt.Sprintf("您前面还有 %d 位用户在等待。", position-1),
 			fmt.Sprintf("You are number %d in the queue.", position)))
+	}
+	if wait > 0 {
+		b.WriteString(" " + waitText(locale, wait))
 	}
 	b.WriteString(" " + pick(locale, "客服会在这里回复您，您可以先离开，稍后回来查看。",
 		"An agent will reply here; you can leave and come back later."))
