@@ -122,6 +122,16 @@ func TestTrainDeterministic(t *testing.T) {
 			t.Error("two trainings with the same seed differ")
 		}
 	}
+	if m1.svm == nil || m1.mlp == nil {
+		t.Fatal("the SVM and the network are not trained")
+	}
+	if !slices.Equal(m1.svm.w, m2.svm.w) || !slices.Equal(m1.mlp.w1, m2.mlp.w1) || !slices.Equal(m1.mlp.w2, m2.mlp.w2) {
+		t.Error("two trainings with the same seed give different SVMs or networks")
+	}
+	c1, c2 := TrainWith(arts, Options{Calibrate: true}), TrainWith(arts, Options{Calibrate: true})
+	if !slices.Equal(c1.blend, c2.blend) {
+		t.Errorf("blend weights differ: %v and %v", c1.blend, c2.blend)
+	}
 }
 
 func TestFitTemperature(t *testing.T) {

@@ -14,6 +14,7 @@ const (
 	nsBigram = 0xc2b2ae3d27d4eb4f
 	nsChar   = 0x165667b19e3779f9
 	nsHan    = 0x27d4eb2f165667c5
+	nsSkip   = 0x94d049bb133111eb
 )
 
 // Feature groups, kept in the bits above the hash; each group of a vector
@@ -33,6 +34,13 @@ const (
 var (
 	charPerWord      = true
 	charMin, charMax = 3, 5
+)
+
+// Word feature variants (see docs/bot.md).
+var (
+	wordStem = false // light English stemming of the words
+	wordSkip = false // word pairs with one word between
+	wordTri  = false // word trigrams
 )
 
 // hashBits is the size of the hashed feature space (2^20).
@@ -100,10 +108,23 @@ func rawCounts(text string, counts map[uint32]float64) {
 		}
 		han = append(han, ' ') // a boundary between runs of Han text
 	}
-	for i, w := range words {
+	ws := words
+	if wordStem {
+		ws = make([]string, len(words))
+		for i, w := range words {
+			ws[i] = stem(w)
+		}
+	}
+	for i, w := range ws {
 		counts[hashStr(nsWord, w)|grpWord]++
-		if i+1 < len(words) {
-			counts[hashStr(nsBigram, w+" "+words[i+1])|grpWord]++
+		if i+1 < len(ws) {
+			counts[hashStr(nsBigram, w+" "+ws[i+1])|grpWord]++
+		}
+		if wordSkip && i+2 < len(ws) {
+			counts[hashStr(nsSkip, w+" "+ws[i+2])|grpWord]++
+		}
+		if wordTri && i+2 < len(ws) {
+			counts[hashStr(nsBigram, w+" "+ws[i+1]+" "+ws[i+2])|grpWord]++
 		}
 	}
 	if charPerWord {
@@ -180,29 +201,33 @@ func (v *vectorizer) dim() int { return len(v.idf) }
 func (v *vectorizer) vector(text string) []feat {
 	counts := make(map[uint32]float64, 64)
 	rawCounts(text, counts)
-	out := make([]feat, 0, len(counts))
-	grp := make([]uint8, 0, len(counts))
-	var norm [numGroup]float64
-	for h, c := range counts {
-		j, ok := v.index[h]
-		if !ok {
-			continue
-		}
-		x := (1 + math.Log(c)) * float64(v.idf[j])
-		g := uint8(h >> grpShift)
-		norm[g] += x * x
-		out = append(out, feat{j, float32(x)})
-		grp = append(grp, g)
+	type entry struct {
+		idx int32
+		x   float64
+		g   uint8
 	}
-	var inv [numGroup]float32
+	es := make([]entry, 0, len(counts))
+	for h, c := range counts {
+		if j, ok := v.index[h]; ok {
+			es = append(es, entry{j, (1 + math.Log(c)) * float64(v.idf[j]), uint8(h >> grpShift)})
+		}
+	}
+	// Sorted before summing, so that the norms do not depend on the map's
+	// iteration order (floating-point sums are not associative).
+	sort.Slice(es, func(a, b int) bool { return es[a].idx < es[b].idx })
+	var norm [numGroup]float64
+	for _, e := range es {
+		norm[e.g] += e.x * e.x
+	}
+	var inv [numGroup]float64
 	for g, n := range norm {
 		if n > 0 {
-			inv[g] = float32(groupWeight[g] / math.Sqrt(n))
+			inv[g] = groupWeight[g] / math.Sqrt(n)
 		}
 	}
-	for i := range out {
-		out[i].val *= inv[grp[i]]
+	out := make([]feat, len(es))
+	for i, e := range es {
+		out[i] = feat{e.idx, float32(e.x) * float32(inv[e.g])}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].idx < out[b].idx })
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -33,11 +34,13 @@ type Options struct {
 	Rate   float64 // AdaGrad learning rate (default 0.1)
 	L2     float64 // L2 regularisation per update (default 1e-6)
 	Seed   uint64  // shuffling seed (default 42)
-	// Ensemble is the number of models trained with different shuffling
-	// seeds whose probabilities are averaged (default defaultEnsemble).
+	// Ensemble is the number of logistic regressions trained with
+	// different shuffling seeds whose logits are averaged (default
+	// defaultEnsemble).
 	Ensemble int
-	// Calibrate fits the softmax temperature on a held-out 10% of the
-	// examples, then retrains on all of them (doubles training time).
+	// Calibrate fits the blend weights (and with them the softmax
+	// temperature) on a held-out 10% of the examples, then retrains on all
+	// of them (doubles training time).
 	Calibrate bool
 
 	// Progress, when set, receives a line per epoch.
@@ -63,24 +66,31 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Matcher is a trained multinomial logistic regression over hashed TF-IDF
-// features. It is safe for concurrent use by Match.
+// Matcher blends three models of different kinds over hashed TF-IDF
+// features (a multinomial logistic regression, a one-vs-rest linear SVM
+// and a network with one hidden layer): the confidence is the softmax of a
+// weighted sum of their class scores, the weights fitted on held-out
+// questions. It is safe for concurrent use by Match.
 type Matcher struct {
 	ids     []string
 	vec     *vectorizer
-	members []*model
-	temp    float64 // softmax temperature for confidences
+	members []*model // the logistic regression (its seed ensemble)
+	svm     *model   // one-vs-rest linear SVM; nil when not blended
+	mlp     *mlp     // nil when not blended
+	// blend weighs each scorer's class scores (see parts); the
+	// confidences are the softmax of the weighted sum.
+	blend []float64
 }
 
-// model is one member of the ensemble: a linear layer over the shared
-// features.
+// model is a linear layer over the shared features (a logistic
+// regression or an SVM).
 type model struct {
 	w []float32 // dim x classes, row-major by feature
 	b []float32
 }
 
-// Train trains a matcher on articles with the default options and a
-// calibrated temperature.
+// Train trains a matcher on articles with the default options and
+// calibrated confidences.
 func Train(articles []Article) *Matcher {
 	return TrainWith(articles, Options{Calibrate: true})
 }
@@ -95,47 +105,21 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 	opts = opts.withDefaults()
 	var texts []string
 	var labels []int
+	var held []bool
 	for i, a := range articles {
-		for _, e := range a.Examples {
+		for j, e := range a.Examples {
 			texts = append(texts, e)
 			labels = append(labels, i)
+			// Every 10th example of each article is held out for the blend
+			// weights (deterministically).
+			held = append(held, len(a.Examples) >= 5 && j%10 == 9)
 		}
 	}
-	temp := 1.0
-	if opts.Calibrate && len(texts) >= 20 {
-		// Hold out every 10th example of each article (deterministically)
-		// to fit the temperature.
-		var tr, ho []Article
-		for _, a := range articles {
-			t := Article{ID: a.ID}
-			h := Article{ID: a.ID}
-			for j, e := range a.Examples {
-				if len(a.Examples) >= 5 && j%10 == 9 {
-					h.Examples = append(h.Examples, e)
-				} else {
-					t.Examples = append(t.Examples, e)
-				}
-			}
-			tr, ho = append(tr, t), append(ho, h)
-		}
-		o := opts
-		o.Calibrate = false
-		o.Progress = nil
-		m := TrainWith(tr, o)
-		var logits [][]float64
-		var ys []int
-		for i, a := range ho {
-			for _, e := range a.Examples {
-				logits = append(logits, m.allLogits(m.vec.vector(e)))
-				ys = append(ys, i)
-			}
-		}
-		temp = fitTemperatureK(logits, ys, len(articles))
-	}
-
-	vec := newVectorizer(texts)
 	k := len(articles)
-	m := &Matcher{ids: make([]string, k), vec: vec, temp: temp}
+	// The vocabulary and IDF come from all the questions; they use no
+	// labels, so the held-out questions may share them.
+	vec := newVectorizer(texts)
+	m := &Matcher{ids: make([]string, k), vec: vec}
 	for i, a := range articles {
 		m.ids[i] = a.ID
 	}
@@ -143,11 +127,42 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 	for i, t := range texts {
 		ex[i] = example{vec.vector(t), labels[i]}
 	}
-	cw := classWeights(labels, k)
+	m.blend = defaultBlend()
+	var in, ho []example
+	for i, e := range ex {
+		if held[i] {
+			ho = append(ho, e)
+		} else {
+			in = append(in, e)
+		}
+	}
+	if opts.Calibrate && len(texts) >= 20 && len(ho) > 0 {
+		o := opts
+		o.Progress = nil
+		inner := &Matcher{ids: m.ids, vec: vec}
+		inner.fitParts(in, o)
+		s := make([][][]float64, inner.numParts())
+		ys := make([]int, len(ho))
+		for i, e := range ho {
+			ys[i] = e.y
+			for p, sc := range inner.parts(e.x) {
+				s[p] = append(s[p], sc)
+			}
+		}
+		m.blend = fitBlend(s, ys, k)
+	}
+	m.fitParts(ex, opts)
+	return m
+}
+
+// fitParts trains the scorers on ex, in parallel.
+func (m *Matcher) fitParts(ex []example, opts Options) {
+	k, dim := len(m.ids), m.vec.dim()
+	cw := classWeights(labelsOf(ex), k)
 	m.members = make([]*model, opts.Ensemble)
 	var wg sync.WaitGroup
 	for i := range m.members {
-		md := &model{w: make([]float32, vec.dim()*k), b: make([]float32, k)}
+		md := &model{w: make([]float32, dim*k), b: make([]float32, k)}
 		m.members[i] = md
 		o := opts
 		o.Seed = opts.Seed + uint64(i)
@@ -156,12 +171,85 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 		}
 		wg.Go(func() { md.fit(ex, cw, o) })
 	}
+	if blendSVM {
+		wg.Go(func() { m.svm = fitSVM(ex, dim, k, svmCost, opts.Seed) })
+	}
+	if blendMLP {
+		wg.Go(func() {
+			m.mlp = fitMLP(ex, dim, k, defaultMLP(opts.Seed))
+		})
+	}
 	wg.Wait()
-	return m
 }
 
-// Tuning knobs, measured on a Banking77 split (see docs/bot.md).
+func labelsOf(ex []example) []int {
+	out := make([]int, len(ex))
+	for i, e := range ex {
+		out[i] = e.y
+	}
+	return out
+}
+
+// numParts is the number of scorers blended: the logistic regression,
+// then the SVM and the network when they are used.
+func (m *Matcher) numParts() int {
+	n := 1
+	if m.svm != nil {
+		n++
+	}
+	if m.mlp != nil {
+		n++
+	}
+	return n
+}
+
+// parts returns each scorer's class scores for x, in numParts order: the
+// logistic regression's logits (averaged over the ensemble's members),
+// the SVM's margins, the network's logits.
+func (m *Matcher) parts(x []feat) [][]float64 {
+	k := len(m.ids)
+	out := make([][]float64, 0, 3)
+	lr := make([]float64, k)
+	tmp := make([]float64, k)
+	for _, md := range m.members {
+		md.scores(x, tmp)
+		for c, v := range tmp {
+			lr[c] += v / float64(len(m.members))
+		}
+	}
+	out = append(out, lr)
+	if m.svm != nil {
+		s := make([]float64, k)
+		m.svm.scores(x, s)
+		out = append(out, s)
+	}
+	if m.mlp != nil {
+		s := make([]float64, k)
+		m.mlp.scores(x, s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// defaultBlend is the weight of each scorer when none are fitted (without
+// Options.Calibrate): about what the fit gives on Banking77.
+func defaultBlend() []float64 {
+	switch {
+	case blendSVM && blendMLP:
+		return []float64{0.5, 0.8, 0.4}
+	case blendSVM:
+		return []float64{0.8, 2}
+	case blendMLP:
+		return []float64{0.8, 0.6}
+	}
+	return []float64{1}
+}
+
+// Tuning knobs, measured on Banking77 splits (see docs/bot.md).
 var (
+	blendSVM        = true // blend a linear SVM with the logistic regression
+	blendMLP        = true // and a one-hidden-layer network
+	svmCost         = 1.0  // the SVM's C
 	defaultEnsemble = 1
 	lrDecay         = 0.0   // rate for epoch e is Rate / (1 + lrDecay*e)
 	classBalance    = false // weight each example by mean count / class count
@@ -264,32 +352,6 @@ func (m *model) scores(x []feat, out []float64) {
 	}
 }
 
-// allLogits returns the logits of every member, one after another.
-func (m *Matcher) allLogits(x []feat) []float64 {
-	k := len(m.ids)
-	out := make([]float64, k*len(m.members))
-	for i, md := range m.members {
-		md.scores(x, out[i*k:(i+1)*k])
-	}
-	return out
-}
-
-// combine turns the members' logits z (as from allLogits) into the
-// ensemble's probabilities at temperature t, written to p: the mean of the
-// members' softmax distributions.
-func combine(z []float64, k int, t float64, p []float64) {
-	clear(p)
-	tmp := make([]float64, k)
-	n := len(z) / k
-	for i := 0; i < n; i++ {
-		copy(tmp, z[i*k:(i+1)*k])
-		softmax(tmp, t)
-		for c, v := range tmp {
-			p[c] += v / float64(n)
-		}
-	}
-}
-
 // softmax turns logits into probabilities in place at temperature t.
 func softmax(z []float64, t float64) {
 	mx := math.Inf(-1)
@@ -307,68 +369,42 @@ func softmax(z []float64, t float64) {
 }
 
 // fitTemperature picks the temperature minimising the negative
-// log-likelihood of ys under softmax(logits/T), by a grid then golden
-// section search over log T.
+// log-likelihood of ys under softmax(logits/T): a blend of one scorer.
 func fitTemperature(logits [][]float64, ys []int) float64 {
 	if len(ys) == 0 {
 		return 1
 	}
-	return fitTemperatureK(logits, ys, len(logits[0]))
+	a := fitBlend([][][]float64{logits}, ys, len(logits[0]))
+	if a[0] <= 0 {
+		return math.Inf(1)
+	}
+	return 1 / a[0]
 }
 
-// fitTemperatureK is fitTemperature for ensembles: each row of logits holds
-// the logits of several members over k classes, one after another, and the
-// probabilities are their mean (see combine).
-func fitTemperatureK(logits [][]float64, ys []int, k int) float64 {
-	if len(ys) == 0 {
-		return 1
+// Temperature is the softmax temperature of the logistic regression's
+// logits in the blend (1 / its weight).
+func (m *Matcher) Temperature() float64 {
+	if len(m.blend) == 0 || m.blend[0] <= 0 {
+		return 0
 	}
-	nll := func(t float64) float64 {
-		var s float64
-		p := make([]float64, k)
-		for i, z := range logits {
-			combine(z, k, t, p)
-			s -= math.Log(math.Max(p[ys[i]], 1e-12))
-		}
-		return s
-	}
-	lo, hi := math.Log(0.05), math.Log(20.0)
-	const phi = 0.6180339887498949
-	a, b := lo+(1-phi)*(hi-lo), lo+phi*(hi-lo)
-	fa, fb := nll(math.Exp(a)), nll(math.Exp(b))
-	for range 40 {
-		if fa < fb {
-			hi, b, fb = b, a, fa
-			a = lo + (1-phi)*(hi-lo)
-			fa = nll(math.Exp(a))
-		} else {
-			lo, a, fa = a, b, fb
-			b = lo + phi*(hi-lo)
-			fb = nll(math.Exp(b))
-		}
-	}
-	return math.Exp((lo + hi) / 2)
+	return 1 / m.blend[0]
 }
-
-// Temperature is the softmax temperature used for confidences.
-func (m *Matcher) Temperature() float64 { return m.temp }
 
 // Match returns the k best articles for q, best first (all when k <= 0).
-// An article's Score is its logit averaged over the ensemble's members.
+// An article's Score is its blended logit, Confidence its softmax.
 func (m *Matcher) Match(q string, k int) []Candidate {
 	n := len(m.ids)
 	if n == 0 || len(m.members) == 0 {
 		return nil
 	}
-	all := m.allLogits(m.vec.vector(q))
-	p := make([]float64, n)
-	combine(all, n, m.temp, p)
 	z := make([]float64, n)
-	for i := 0; i < len(m.members); i++ {
-		for c := range z {
-			z[c] += all[i*n+c] / float64(len(m.members))
+	for p, s := range m.parts(m.vec.vector(q)) {
+		for c, v := range s {
+			z[c] += m.blend[p] * v
 		}
 	}
+	p := slices.Clone(z)
+	softmax(p, 1)
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sort"
+	"strings"
 )
 
 // Pair is two questions and whether they mean the same (AFQMC style).
@@ -78,22 +79,27 @@ func SplitPairs(data []Pair, frac float64, seed uint64) (train, test []Pair) {
 	return pick(tr), pick(te)
 }
 
-// PairModel is a logistic regression that says whether two questions mean
-// the same, over overlap features and hashed features of the characters
-// and character bigrams the two do and do not share.
+// PairModel says whether two questions mean the same: boosted trees over
+// dense pair features and two first-stage scores, a logistic regression
+// over hashed features of the characters and bigrams the two do and do not
+// share and a Siamese embedding model (see TrainPairs).
 type PairModel struct {
 	idf       map[string]float64
 	defIDF    float64
 	w         []float32
+	trees     *gbdt      // nil: the logistic score alone
+	embed     *pairEmbed // nil when not used
 	threshold float64
 }
 
 const pairBits = 20
 
 // pairSparse selects the sparse feature families: 1 shared grams, 2
-// differing grams, 4 cross features of differing characters. On a 10%
-// AFQMC split only the differing grams helped (the others overfit).
-var pairSparse = 2
+// differing grams, 4 cross features of differing characters, 8 the
+// substitutions of the alignment (alignGaps: 花|借). On 10% AFQMC splits
+// the differing grams and the substitutions are the best pair; shared
+// grams and all-pairs cross features overfit.
+var pairSparse = 2 | 8
 
 // pairFeatures returns the hashed features of a pair (index 0 is the bias).
 func (pm *PairModel) pairFeatures(a, b string) []feat {
@@ -172,6 +178,19 @@ func (pm *PairModel) pairFeatures(a, b string) []feat {
 			add("nd"+itoa(min(len(da)+len(db), 10)), 1)
 		}
 	}
+	if pairSparse&8 != 0 {
+		ra := []rune(strings.ReplaceAll(normalize(a), " ", ""))
+		rb := []rune(strings.ReplaceAll(normalize(b), " ", ""))
+		for _, g := range alignGaps(ra, rb) {
+			x, y := g[0], g[1]
+			if x > y {
+				x, y = y, x
+			}
+			if len(x)+len(y) <= 24 { // short substitutions only
+				add("g:"+x+"|"+y, 1)
+			}
+		}
+	}
 	la, lb := float64(len([]rune(a))), float64(len([]rune(b)))
 	if la > 0 && lb > 0 {
 		addBucket("lr_", math.Min(la, lb)/math.Max(la, lb), 10)
@@ -179,6 +198,11 @@ func (pm *PairModel) pairFeatures(a, b string) []feat {
 	if normalize(a) == normalize(b) {
 		add("equal", 1)
 	}
+	// In a fixed order: the features were added in map order, and the
+	// sums over them must not depend on it.
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].idx < out[j].idx || out[i].idx == out[j].idx && out[i].val < out[j].val
+	})
 	return out
 }
 
@@ -205,9 +229,14 @@ func grams(s string) [3]map[string]bool {
 	return g
 }
 
-// TrainPairs trains a pair model: AdaGrad logistic regression with a
-// decision threshold of 0.5.
-// The defaults differ from the matcher's: 2 epochs, rate 0.02, L2 1e-4.
+// TrainPairs trains a pair model in two stages. A logistic regression
+// over the sparse overlap and difference features (AdaGrad; defaults 2
+// epochs, rate 0.02, L2 1e-4) and a Siamese embedding model (pairembed.go)
+// each give a score; boosted trees then combine the scores with dense
+// features (lengths, overlaps, edit distance, negation and question-kind
+// mismatches) into the probability. So that the trees do not learn to
+// trust a score that has seen the pair, they are trained on out-of-fold
+// scores (pairFolds folds). The decision threshold is 0.5.
 func TrainPairs(data []Pair, opts Options) *PairModel {
 	if opts.Epochs == 0 {
 		opts.Epochs = 2
@@ -219,7 +248,7 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		opts.L2 = 1e-4
 	}
 	opts = opts.withDefaults()
-	pm := &PairModel{idf: map[string]float64{}, w: make([]float32, 1<<pairBits)}
+	pm := &PairModel{idf: map[string]float64{}, threshold: 0.5}
 	df := map[string]int{}
 	n := 0
 	for _, p := range data {
@@ -238,11 +267,123 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 	}
 	pm.defIDF = math.Log(float64(n+1)) + 1
 	xs := make([][]feat, len(data))
+	ys := make([]bool, len(data))
 	for i, p := range data {
 		xs[i] = pm.pairFeatures(p.A, p.B)
+		ys[i] = p.Same
 	}
-	g2 := make([]float32, len(pm.w))
-	order := make([]int, len(data))
+	pm.w = fitPairLR(xs, ys, opts)
+	if !pairTrees || len(data) < 10*pairFolds {
+		return pm
+	}
+	// Out-of-fold logistic scores for the trees.
+	oof := make([]float64, len(data))
+	oofX := make([]float64, len(data))
+	for f := range pairFolds {
+		var tx [][]feat
+		var ty []bool
+		var tp []Pair
+		for i := range xs {
+			if i%pairFolds != f {
+				tx, ty, tp = append(tx, xs[i]), append(ty, ys[i]), append(tp, data[i])
+			}
+		}
+		o := opts
+		o.Progress = nil
+		w := fitPairLR(tx, ty, o)
+		var pe *pairEmbed
+		if pairEmbedding {
+			pe = fitPairEmbed(tp, 32, 5, 0.05, opts.Seed)
+		}
+		for i := f; i < len(xs); i += pairFolds {
+			oof[i] = dotFeat(w, xs[i])
+			if pe != nil {
+				oofX[i] = pe.pairScore(data[i].A, data[i].B)
+			}
+		}
+	}
+	if pairEmbedding {
+		pm.embed = fitPairEmbed(data, 32, 5, 0.05, opts.Seed)
+	}
+	rows := make([][]float64, len(data))
+	for i, p := range data {
+		rows[i] = append(pm.pairDense(p.A, p.B), oof[i])
+		if pm.embed != nil {
+			rows[i] = append(rows[i], oofX[i])
+		}
+	}
+	if pairCVThreshold {
+		// Choose the threshold that maximises accuracy on one fold the
+		// trees did not see.
+		var tr, ho [][]float64
+		var ty, hy []bool
+		for i := range rows {
+			if i%pairFolds == 0 {
+				ho, hy = append(ho, rows[i]), append(hy, ys[i])
+			} else {
+				tr, ty = append(tr, rows[i]), append(ty, ys[i])
+			}
+		}
+		g := fitGBDT(tr, ty, pairTreeOptions)
+		ps := make([]float64, len(ho))
+		for i, r := range ho {
+			ps[i] = g.prob(r)
+		}
+		pm.threshold = bestThreshold(ps, hy)
+	}
+	pm.trees = fitGBDT(rows, ys, pairTreeOptions)
+	return pm
+}
+
+// bestThreshold returns the threshold on ps that classifies ys most
+// accurately (predict true when p >= threshold), midway between the two
+// probabilities it falls between.
+func bestThreshold(ps []float64, ys []bool) float64 {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return ps[idx[a]] > ps[idx[b]] })
+	neg := 0
+	for _, y := range ys {
+		if !y {
+			neg++
+		}
+	}
+	// Predicting true for the top i: right = true positives + negatives below.
+	best, bestI, tp := neg, 0, 0
+	for i, j := range idx {
+		if ys[j] {
+			tp++
+		}
+		right := tp + neg - (i + 1 - tp)
+		if right > best && (i+1 == len(idx) || ps[idx[i+1]] < ps[j]) {
+			best, bestI = right, i+1
+		}
+	}
+	switch {
+	case bestI == 0:
+		return math.Max(ps[idx[0]], 0.5) + 1e-9
+	case bestI == len(idx):
+		return ps[idx[bestI-1]]
+	}
+	return (ps[idx[bestI-1]] + ps[idx[bestI]]) / 2
+}
+
+// Pair model settings (see docs/bot.md).
+var (
+	pairTrees       = true
+	pairFolds       = 5
+	pairEmbedding   = true  // the Siamese embedding score as a tree input
+	pairCVThreshold = false // measured: a noisier threshold than 0.5
+	pairTreeOptions = gbdtOptions{trees: 200, depth: 5, rate: 0.05, lambda: 1, minChild: 5}
+)
+
+// fitPairLR runs AdaGrad logistic regression on hashed pair features.
+func fitPairLR(xs [][]feat, ys []bool, opts Options) []float32 {
+	w := make([]float32, 1<<pairBits)
+	g2 := make([]float32, len(w))
+	order := make([]int, len(xs))
 	for i := range order {
 		order[i] = i
 	}
@@ -252,37 +393,46 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var loss float64
 		for _, i := range order {
-			p := pm.prob(xs[i])
+			p := 1 / (1 + math.Exp(-dotFeat(w, xs[i])))
 			y := 0.0
-			if data[i].Same {
+			if ys[i] {
 				y = 1
 			}
 			loss -= y*math.Log(math.Max(p, 1e-12)) + (1-y)*math.Log(math.Max(1-p, 1e-12))
 			g := float32(p - y)
 			for _, f := range xs[i] {
-				gr := g*f.val + l2*pm.w[f.idx]
+				gr := g*f.val + l2*w[f.idx]
 				g2[f.idx] += gr * gr
-				pm.w[f.idx] -= rate * gr / float32(math.Sqrt(float64(g2[f.idx])+1e-8))
+				w[f.idx] -= rate * gr / float32(math.Sqrt(float64(g2[f.idx])+1e-8))
 			}
 		}
 		if opts.Progress != nil {
-			io.WriteString(opts.Progress, progressLine(ep+1, opts.Epochs, loss/float64(len(data))))
+			io.WriteString(opts.Progress, progressLine(ep+1, opts.Epochs, loss/float64(len(xs))))
 		}
 	}
-	pm.threshold = 0.5
-	return pm
+	return w
 }
 
-func (pm *PairModel) prob(x []feat) float64 {
+func dotFeat(w []float32, x []feat) float64 {
 	var z float64
 	for _, f := range x {
-		z += float64(pm.w[f.idx] * f.val)
+		z += float64(w[f.idx] * f.val)
 	}
-	return 1 / (1 + math.Exp(-z))
+	return z
 }
 
 // Prob is the probability that a and b mean the same.
-func (pm *PairModel) Prob(a, b string) float64 { return pm.prob(pm.pairFeatures(a, b)) }
+func (pm *PairModel) Prob(a, b string) float64 {
+	z := dotFeat(pm.w, pm.pairFeatures(a, b))
+	if pm.trees == nil {
+		return 1 / (1 + math.Exp(-z))
+	}
+	row := append(pm.pairDense(a, b), z)
+	if pm.embed != nil {
+		row = append(row, pm.embed.pairScore(a, b))
+	}
+	return pm.trees.prob(row)
+}
 
 // Same says whether a and b mean the same.
 func (pm *PairModel) Same(a, b string) bool { return pm.Prob(a, b) >= pm.threshold }
@@ -295,6 +445,9 @@ type PairReport struct {
 	// BestThreshold and BestAccuracy are for reference only: the threshold
 	// is chosen on the test pairs themselves.
 	BestAccuracy float64 `json:"oracle_threshold_accuracy"`
+	// AUC is the area under the ROC curve: how well the probabilities
+	// rank same-meaning pairs above the others, whatever the threshold.
+	AUC float64 `json:"auc"`
 }
 
 // EvaluatePairs measures pm on test.
@@ -332,5 +485,23 @@ func EvaluatePairs(pm *PairModel, test []Pair) PairReport {
 		best = max(best, tp+(len(test)-pos)-(i+1-tp))
 	}
 	r.BestAccuracy = float64(best) / n
+	// AUC from the ranks (ascending), ties averaged.
+	var rankSum float64
+	for i := 0; i < len(ps); {
+		j := i
+		for j < len(ps) && ps[j].p == ps[i].p {
+			j++
+		}
+		mid := float64(len(ps)-i+len(ps)-j+1) / 2 // mean ascending rank of ps[i:j]
+		for _, x := range ps[i:j] {
+			if x.same {
+				rankSum += mid
+			}
+		}
+		i = j
+	}
+	if p, q := float64(pos), n-float64(pos); p > 0 && q > 0 {
+		r.AUC = (rankSum - p*(p+1)/2) / (p * q)
+	}
 	return r
 }

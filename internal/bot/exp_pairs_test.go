@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExperimentPairs (PAIRS=name; knobs PTREES, NTREE, DEPTH, TRATE,
+// SPARSE, SEEDS) measures the pair model on 10% AFQMC splits.
+func TestExperimentPairs(t *testing.T) {
+	if os.Getenv("PAIRS") == "" {
+		t.Skip()
+	}
+	data, err := ReadPairs("../../../shared/data/afqmc/train.json")
+	if err != nil {
+		t.Skip(err)
+	}
+	pairTrees = envF("PTREES", 1) != 0
+	pairCVThreshold = envF("CVT", b2f(pairCVThreshold)) != 0
+	pairSparse = int(envF("SPARSE", float64(pairSparse)))
+	pairTreeOptions.trees = int(envF("NTREE", float64(pairTreeOptions.trees)))
+	pairTreeOptions.depth = int(envF("DEPTH", float64(pairTreeOptions.depth)))
+	pairTreeOptions.rate = envF("TRATE", pairTreeOptions.rate)
+	pairTreeOptions.minChild = envF("MINCHILD", pairTreeOptions.minChild)
+	pairEmbedding = envF("EMB", b2f(pairEmbedding)) != 0
+	for _, s := range strings.Split(envS("SEEDS", "42,7"), ",") {
+		seed := uint64(num(s))
+		tr, te := SplitPairs(data, 0.1, seed)
+		start := time.Now()
+		m := TrainPairs(tr, Options{Epochs: int(envF("PEP", 0)), Rate: envF("PRATE", 0), L2: envF("PL2", 0)})
+		el := time.Since(start)
+		r := EvaluatePairs(m, te)
+		t.Logf("%s seed %d: acc %.4f majority %.4f oracle %.4f auc %.4f thr %.3f train %s", os.Getenv("PAIRS"), seed, r.Accuracy, r.Majority, r.BestAccuracy, r.AUC, m.threshold, el.Round(time.Millisecond))
+	}
+}
