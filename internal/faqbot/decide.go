@@ -30,8 +30,9 @@ type plan struct {
 	urgent *ArticleRef // the article sent with a sensitive hand-off
 }
 
-// decide works out and records what the bot does about one contact message.
-func (s *Service) decide(ctx context.Context, me conversation.MessageEvent) error {
+// decide works out and records what the bot does about one contact message
+// in an inbox with the bot on, with the model of the current batch.
+func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl *model) error {
 	m := me.Message
 	c, err := s.convs.Conversation(ctx, m.ConversationID)
 	if apperr.Is(err, apperr.NotFound) {
@@ -40,12 +41,8 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent) erro
 	if err != nil {
 		return err
 	}
-	in, err := s.convs.InboxByID(ctx, c.InboxID)
-	if err != nil {
-		return err
-	}
 	q := strings.TrimSpace(m.Body)
-	if !in.BotEnabled || q == "" {
+	if q == "" {
 		return nil
 	}
 	locale := DetectLocale(q)
@@ -58,10 +55,6 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent) erro
 	if human {
 		p.d.Outcome = OutcomeQuiet
 		return s.commit(ctx, p)
-	}
-	mdl, err := s.models.get(ctx)
-	if err != nil {
-		return err
 	}
 	var top kb.Article
 	if mdl.matcher != nil {

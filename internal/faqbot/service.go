@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
@@ -101,8 +102,21 @@ func (s *Service) Warm(ctx context.Context) error {
 func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 	byConv := map[string][]conversation.MessageEvent{}
 	var order []string
+	botOn := map[string]bool{} // inbox id → bot on, read once per batch
 	for _, ev := range events {
 		if ev.Type != bus.MessageCreated {
+			continue
+		}
+		on, seen := botOn[ev.InboxID]
+		if !seen {
+			in, err := s.convs.InboxByID(ctx, ev.InboxID)
+			if err != nil && !apperr.Is(err, apperr.NotFound) {
+				return fmt.Errorf("bot: %w", err)
+			}
+			on = err == nil && in.BotEnabled
+			botOn[ev.InboxID] = on
+		}
+		if !on {
 			continue
 		}
 		var me conversation.MessageEvent
@@ -121,6 +135,10 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 	if len(order) == 0 {
 		return nil
 	}
+	mdl, err := s.models.get(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
 	sem := make(chan struct{}, s.opts.Workers)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -131,7 +149,7 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 		go func(msgs []conversation.MessageEvent) {
 			defer func() { <-sem; wg.Done() }()
 			for _, me := range msgs {
-				if err := s.decide(ctx, me); err != nil {
+				if err := s.decide(ctx, me, mdl); err != nil {
 					if ctx.Err() != nil {
 						return // stopping: the event is delivered again after a restart
 					}
