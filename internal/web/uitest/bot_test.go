@@ -93,6 +93,13 @@ func TestBotAnswersChineseQuestionInTheChat(t *testing.T) {
 		t.Fatalf("conversation %s status = %q after 已解决, want resolved", convID, conv.Status)
 	}
 
+	// The agent sees the bot's decision in the conversation's details.
+	agent := e.person(t)
+	e.signIn(t, agent)
+	do(t, agent, "open the conversation", chromedp.Navigate(e.srv.URL+"/#/conversations/"+convID))
+	waitJS(t, agent, "the bot's decision in the details panel",
+		`document.querySelector('[data-testid=bot-decisions] [data-testid=bot-decision][data-outcome=answered][data-article=backup-mnemonic] [data-testid=bot-feedback]')`)
+
 	// After a reload the buttons stay disabled.
 	openChat(t, visitor, e.chatURL()+"?lang=zh-CN")
 	waitJS(t, visitor, "the answer card after reload", `document.querySelector('[data-testid=bot-actions][data-kind=answer]')`)

@@ -338,6 +338,7 @@ export function mountConversation(container, id, { backHref, initial }) {
   // receive handles one message from the socket or from our own send.
   function receive(m, live) {
     if (!m || seqs.has(m.seq)) return;
+    if (loaded && (m.direction === 'bot' || m.direction === 'inbound')) reloadBotSoon();
     if (!loaded) { buffered.push(m); return; }
     if (m.seq === lastSeq + 1) addMessages([m], live);
     else fetchMessages(live).catch(() => {}); // a gap: read it from the server
@@ -652,6 +653,7 @@ export function mountConversation(container, id, { backHref, initial }) {
   });
 
   const pastList = h('ul', { class: 'past', 'data-testid': 'past-conversations' });
+  const botList = h('ul', { class: 'bot-log', 'data-testid': 'bot-decisions' });
 
   const sideSection = (title, ...children) => h('section', { class: 'side-section' }, h('h3', {}, title), ...children);
   const sideField = (label, control) => {
@@ -669,6 +671,7 @@ export function mountConversation(container, id, { backHref, initial }) {
       h('h4', {}, t('side.tags')), tagList, tagForm),
     sideSection(t('side.contact'), contactDl),
     sideSection(t('side.attributes'), attrList, attrForm),
+    sideSection(t('side.bot'), botList),
     sideSection(t('side.past'), pastList));
 
   function fillAssignees() {
@@ -786,6 +789,34 @@ export function mountConversation(container, id, { backHref, initial }) {
     }
   }
 
+  // loadBot shows the bot's decision log: what it was asked, what it did,
+  // how sure it was, and what the visitor answered.
+  let botTimer = 0;
+  async function loadBot() {
+    try {
+      const d = await api('GET', `${apiPath('conversations', id)}/bot-decisions`);
+      if (destroyed) return;
+      const ds = (d && d.decisions) || [];
+      botList.replaceChildren(...ds.map((x) => {
+        const top = (x.candidates || [])[0];
+        const outcome = t(`bot.outcome.${x.outcome}`) + (x.reason ? ` · ${t(`bot.reason.${x.reason}`)}` : '');
+        return h('li', { 'data-testid': 'bot-decision', 'data-outcome': x.outcome, 'data-article': x.article_id || '' },
+          h('span', { class: 'bot-top' }, h('time', { datetime: x.created_at }, fmtMsgTime(x.created_at)), ' ',
+            h('strong', {}, outcome)),
+          h('span', { class: 'bot-q' }, x.question),
+          top ? h('span', { class: 'muted' }, `${top.article_id} · ${Math.round((top.confidence || 0) * 100)}%`) : null,
+          x.feedback ? h('span', { class: 'bot-fb', 'data-testid': 'bot-feedback' }, t(`bot.feedback.${x.feedback.split(':')[0]}`)) : null);
+      }));
+      if (!ds.length) botList.append(h('li', { class: 'muted' }, t('side.noBot')));
+    } catch (err) {
+      botList.replaceChildren(h('li', { class: 'muted' }, err.status === 404 ? t('side.noBot') : errorText(err)));
+    }
+  }
+  function reloadBotSoon() {
+    clearTimeout(botTimer);
+    botTimer = setTimeout(() => { if (!destroyed) loadBot(); }, 300);
+  }
+
   // ---- load and live updates -------------------------------------------
   async function load() {
     if (conv) { renderHead(); updateSide(); }
@@ -826,6 +857,7 @@ export function mountConversation(container, id, { backHref, initial }) {
     scrollToBottom();
     markSeen(id, Math.max(lastSeq, Number(conv.last_seq || 0)));
     loadPast();
+    loadBot();
   }
 
   function onEvent(ev) {
