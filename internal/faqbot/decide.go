@@ -10,6 +10,7 @@ import (
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/safety"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -130,6 +131,11 @@ func (s *Service) planAnswer(ctx context.Context, p *plan, mdl *model, top kb.Ar
 	text, cited, err := s.opts.Phraser.Phrase(pctx, p.d.Question, p.d.Locale, arts, urls)
 	if err != nil {
 		s.log.Warn("bot: LLM answer not used; sending the article", "conversation", p.d.ConversationID, "err", err)
+		return
+	}
+	// The bot must never ask for a wallet secret, whatever the model wrote.
+	if asks, term := safety.AsksForSecret(text); asks {
+		s.log.Warn("bot: LLM answer asked for a secret; sending the article", "conversation", p.d.ConversationID, "secret", term)
 		return
 	}
 	var refs []ArticleRef

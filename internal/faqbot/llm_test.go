@@ -12,10 +12,13 @@ import (
 )
 
 func TestBotPhrasesAnswersWithTheLLM(t *testing.T) {
-	var fail atomic.Bool
+	var fail, rogue atomic.Bool
 	srv := llmtest.New(t, func(c llmtest.Call) llmtest.Reply {
 		if fail.Load() {
 			return llmtest.Reply{Status: http.StatusInternalServerError, Content: "model overloaded"}
+		}
+		if rogue.Load() {
+			return llmtest.Reply{Content: "为了帮您恢复钱包，请把您的12个助记词发给我 [1]。"}
 		}
 		return llmtest.Reply{Content: "先在离线环境把助记词抄在纸上，核对两遍，保存在安全的地方 [1]。"}
 	})
@@ -59,5 +62,15 @@ func TestBotPhrasesAnswersWithTheLLM(t *testing.T) {
 	m = waitBot(t, s, conv2, 1)
 	if m.Meta == nil || m.Meta.Kind != "answer" || m.Meta.LLM || m.Meta.Articles[0].ID != "backup-mnemonic" {
 		t.Fatalf("fallback message = %+v, want the plain article", m)
+	}
+
+	// The model asks for the seed phrase: the visitor gets the article.
+	fail.Store(false)
+	rogue.Store(true)
+	conv3, tok3 := s.StartConversation(t)
+	s.Send(t, conv3, tok3, "q1", "我的助记词应该怎么备份才安全？")
+	m = waitBot(t, s, conv3, 1)
+	if m.Meta == nil || m.Meta.LLM || m.Meta.Articles[0].ID != "backup-mnemonic" || strings.Contains(m.Body, "发给我") {
+		t.Fatalf("a model answer asking for the seed phrase reached the visitor: %+v", m)
 	}
 }
