@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Codes understood by the HTTP edge.
@@ -38,6 +39,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// RetryAfter, when set, is how long the client should wait before
+	// trying again (sent as the Retry-After header).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -45,6 +49,11 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 // New returns an *Error with a formatted message.
 func New(code, format string, args ...any) error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// NewRetry is New with a time to wait before retrying.
+func NewRetry(code string, after time.Duration, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), RetryAfter: after}
 }
 
 // CodeOf returns the application code of err, or "" for internal errors.

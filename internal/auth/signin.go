@@ -135,7 +135,7 @@ func (s *Service) checkLoginLimits(ctx context.Context, email, ip string) error 
 		if mins < 1 {
 			mins = 1
 		}
-		return apperr.New(apperr.RateLimited,
+		return apperr.NewRetry(apperr.RateLimited, retry.Sub(now),
 			"too many failed sign-ins; sign-in is locked until %s (try again in about %d minutes)",
 			retry.Format("15:04 UTC"), mins)
 	}

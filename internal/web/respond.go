@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
 )
@@ -55,6 +57,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			status = http.StatusBadRequest
 		}
 		body.Error.Code, body.Error.Message = ae.Code, ae.Message
+		if ae.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int((ae.RetryAfter+time.Second-1)/time.Second)))
+		}
 	} else if r.Context().Err() != nil {
 		return // the client went away; nobody reads the answer
 	} else {

@@ -140,9 +140,14 @@ func TestSignInRateLimit(t *testing.T) {
 			s.JSON(t, "POST", "/api/v1/session", "", map[string]string{"email": mei.Email, "password": "wrong password"}, http.StatusUnauthorized, nil)
 		}
 		for _, pw := range []string{"wrong password", mei.Password} {
-			st, body := s.Do(t, "POST", "/api/v1/session", "", map[string]string{"email": mei.Email, "password": pw})
+			resp, body := s.RoundTrip(t, s.NewRequest(t, "POST", "/api/v1/session", map[string]string{"email": mei.Email, "password": pw}))
+			st := resp.StatusCode
 			if st != http.StatusTooManyRequests || apptest.ErrorCode(t, body) != "rate_limited" || !strings.Contains(string(body), "try again") {
 				t.Fatalf("locked sign-in: %d %s", st, body)
+			}
+			// Retry-After says how long: at most the 15-minute window.
+			if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 || ra > int(auth.LoginWindow/time.Second) {
+				t.Fatalf("Retry-After = %q, want seconds within the lockout window", resp.Header.Get("Retry-After"))
 			}
 		}
 		// Other accounts are not locked (the IP has 10 of its 30).
