@@ -10,6 +10,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
+
+	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/browsertest"
+	"github.com/huiying/huiying/internal/config"
 )
 
 type botCard struct {
@@ -146,4 +150,37 @@ func TestAdminTurnsInboxBotOn(t *testing.T) {
 		e.srv.JSON(t, "GET", "/api/v1/inboxes", e.srv.AdminToken, nil, http.StatusOK, &out)
 		return len(out.Inboxes) == 1 && out.Inboxes[0].BotEnabled, fmt.Sprint(out.Inboxes)
 	})
+}
+
+// Unsure, the bot offers articles as buttons; tapping one brings that
+// article as an answer with its own buttons.
+func TestBotSuggestionsInTheChat(t *testing.T) {
+	if browsertest.Path() == "" {
+		browsertest.New(t) // skips with the install hint
+	}
+	// An answer threshold no question reaches: the bot only suggests.
+	srv := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.BotAnswer, c.BotSuggest = 0.999, 0.01 })
+	srv.EnableBot(t)
+	e := &env{srv: srv, browser: browsertest.New(t)}
+	visitor := e.person(t)
+	openChat(t, visitor, e.chatURL()+"?lang=zh-CN")
+	sendChat(t, visitor, "跨链桥资产没到", false)
+	waitJS(t, visitor, "the suggestions", `document.querySelector('[data-testid=bot-actions][data-kind=suggestions]')`)
+	choices := eval[[]string](t, visitor, `[...document.querySelectorAll('[data-testid=bot-choice]')].map((b) => b.dataset.article)`)
+	if len(choices) != 3 {
+		t.Fatalf("choices = %v, want 3 articles", choices)
+	}
+	if none := eval[string](t, visitor, `document.querySelector('[data-kind=suggestions] [data-testid=bot-not-solved]').textContent`); none != "都不是" {
+		t.Fatalf("none-of-these button = %q", none)
+	}
+	do(t, visitor, "tap the second suggestion", chromedp.Click(chromedp.CSS(`[data-testid=bot-choice]:nth-of-type(2)`)))
+	waitJS(t, visitor, "the chosen article as an answer", `document.querySelector('[data-testid=bot-actions][data-kind=answer]')`)
+	cards := botCards(t, visitor)
+	last := cards[len(cards)-1]
+	if last.Kind != "answer" || len(last.Articles) != 1 || last.Articles[0] != choices[1] || last.Disabled {
+		t.Fatalf("after choosing %s the cards are %+v", choices[1], cards)
+	}
+	if !cards[0].Disabled {
+		t.Fatalf("the suggestion buttons are still enabled after a choice: %+v", cards[0])
+	}
 }
