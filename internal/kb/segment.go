@@ -16,17 +16,29 @@ import (
 // stemmed. Stop words are dropped in both.
 //
 // Loading the dictionary takes seconds and about 130 MB, so it happens
-// once, on the first text that contains Chinese; English-only use never
-// loads it. One Segmenter is safe for concurrent use and meant to be
-// shared.
-type Segmenter struct {
-	once sync.Once
-	zh   gse.Segmenter
-	err  error
-}
+// once per process, on the first text that contains Chinese, and every
+// Segmenter shares it (it is only read after loading); English-only use
+// never loads it. A Segmenter is safe for concurrent use.
+type Segmenter struct{}
 
-// NewSegmenter returns a Segmenter whose dictionary loads on first use.
+// NewSegmenter returns a Segmenter; the dictionary loads on first use.
 func NewSegmenter() *Segmenter { return &Segmenter{} }
+
+// chineseDict is the process's one loaded dictionary: read-only data, like
+// an embedded table, loaded lazily because it is large.
+var chineseDict = sync.OnceValues(func() (*gse.Segmenter, error) {
+	var zh gse.Segmenter
+	zh.SkipLog = true
+	if err := zh.LoadDictEmbed("zh_s"); err != nil {
+		return nil, fmt.Errorf("load the Chinese dictionary: %w", err)
+	}
+	for _, w := range domainWords {
+		if err := zh.AddToken(w, 2000); err != nil {
+			return nil, fmt.Errorf("add %q to the Chinese dictionary: %w", w, err)
+		}
+	}
+	return &zh, nil
+})
 
 // domainWords are wallet terms the general dictionary lacks or splits
 // ("助记词" came out as "助记 / 词", "到账" as "没到 / 账"). They are added
@@ -36,24 +48,6 @@ var domainWords = []string{
 	"空投", "貔貅盘", "硬件钱包", "冷钱包", "热钱包", "多签", "区块浏览器", "白名单", "投毒", "工单",
 	"主币", "代币", "盗币", "打包中", "转错", "充币", "提币", "钓鱼", "哈希", "主网", "测试网",
 	"波场", "能量", "带宽", "授权", "撤销授权", "链上", "转账", "收款地址", "假客服", "正版",
-}
-
-// load reads the embedded dictionary; nothing is read from disk.
-func (s *Segmenter) load() error {
-	s.once.Do(func() {
-		s.zh.SkipLog = true
-		if err := s.zh.LoadDictEmbed("zh_s"); err != nil {
-			s.err = fmt.Errorf("load the Chinese dictionary: %w", err)
-			return
-		}
-		for _, w := range domainWords {
-			if err := s.zh.AddToken(w, 2000); err != nil {
-				s.err = fmt.Errorf("add %q to the Chinese dictionary: %w", w, err)
-				return
-			}
-		}
-	})
-	return s.err
 }
 
 // Terms returns the search terms of a query in order, with repeats.
@@ -75,10 +69,11 @@ func (s *Segmenter) terms(text string, chars bool) ([]string, error) {
 		}
 		defer func() { run = run[:0] }()
 		if han {
-			if err := s.load(); err != nil {
+			zh, err := chineseDict()
+			if err != nil {
 				return err
 			}
-			for _, w := range s.zh.CutSearch(string(run), true) {
+			for _, w := range zh.CutSearch(string(run), true) {
 				if w = strings.TrimSpace(w); w != "" && !zhStop[w] {
 					out = append(out, w)
 				}

@@ -47,13 +47,11 @@ func TestTerms(t *testing.T) {
 	}
 }
 
-func TestEnglishNeedsNoDictionary(t *testing.T) {
-	seg := NewSegmenter()
-	if _, err := seg.Terms("pending transfer"); err != nil {
-		t.Fatal(err)
-	}
-	if seg.zh.Dict != nil {
-		t.Error("an English text loaded the Chinese dictionary")
+func TestEnglishTerms(t *testing.T) {
+	// English takes the plain path: split, lower-case, stem, drop stop words.
+	got, err := NewSegmenter().Terms("My Transfers are PENDING")
+	if err != nil || !reflect.DeepEqual(got, []string{"transfer", "pend"}) {
+		t.Errorf("Terms = %q, %v; want [transfer pend]", got, err)
 	}
 }
 
