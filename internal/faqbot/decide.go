@@ -3,6 +3,7 @@ package faqbot
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -79,13 +80,10 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl 
 		p.body = greetingBody(locale)
 	case wantsHuman(q):
 		p.reason = ReasonRequest
-	case isSensitive(q) || (top.Category == "stolen-funds" && p.d.Confidence >= th.Suggest) ||
+	case isSensitive(q) || (top.Category == stolenFunds && p.d.Confidence >= th.Suggest) ||
 		c.Attributes[conversation.SecretAttribute] != "":
 		p.reason = ReasonSensitive
-		if top.Category == "stolen-funds" || top.Category == "security" {
-			r := ref(s.opts.BaseURL, top)
-			p.urgent = &r
-		}
+		p.urgent = s.firstSteps(mdl, p.d.Candidates, locale)
 	case p.d.Confidence >= th.Answer && familiar:
 		s.planAnswer(ctx, &p, mdl, top)
 	case p.d.Confidence >= th.Suggest && known >= minKnown/2:
@@ -103,6 +101,33 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl 
 	}
 	return s.commit(ctx, p)
 }
+
+// firstSteps is the stolen-funds article sent with a sensitive hand-off:
+// the best-matching one of that category, else the knowledge base's first.
+func (s *Service) firstSteps(mdl *model, cands []Candidate, locale string) *ArticleRef {
+	for _, c := range cands {
+		if a, ok := mdl.article(c.ArticleID, locale); ok && a.Category == stolenFunds {
+			r := ref(s.opts.BaseURL, a)
+			return &r
+		}
+	}
+	ids := make([]string, 0, len(mdl.articles))
+	for id := range mdl.articles {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if a, ok := mdl.article(id, locale); ok && a.Category == stolenFunds {
+			r := ref(s.opts.BaseURL, a)
+			return &r
+		}
+	}
+	return nil
+}
+
+// stolenFunds is the knowledge-base category of what to do when funds are
+// stolen.
+const stolenFunds = "stolen-funds"
 
 // planAnswer fills p with the top article as the answer, phrased by the
 // LLM from the top articles when one is configured and it cites them.

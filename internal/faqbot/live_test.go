@@ -244,7 +244,7 @@ func TestBotHandsOffOnRequest(t *testing.T) {
 
 func TestBotHandsOffSensitiveTopicsWithHighPriority(t *testing.T) {
 	eachBotServer(t, func(t *testing.T, s *apptest.Server) {
-		for _, q := range []string{"我的USDT被人转走了，我什么都没操作", "Someone drained my wallet last night"} {
+		for _, q := range []string{"我的USDT被人转走了，我什么都没操作", "Someone drained my wallet last night", "我的助记词泄露了怎么办"} {
 			convID, tok := s.StartConversation(t)
 			ack := s.Send(t, convID, tok, "q1", q)
 			m := waitBot(t, s, convID, 1)
