@@ -149,6 +149,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 			}
 		}
 	}
+	fmt.Fprintf(a.out, "  help center: %s/help\n", url)
 	fmt.Fprintf(a.out, "  database: %s\n", a.DB.Dialect)
 	a.log.Info("listening", "addr", ln.Addr().String(), "db", a.DB.Dialect)
 
