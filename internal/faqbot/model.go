@@ -14,7 +14,7 @@ import (
 // model is the matcher trained on the published articles, with the
 // articles by id and locale, for one version of the knowledge base.
 type model struct {
-	version  string
+	version  kb.Version
 	matcher  *bot.Matcher
 	articles map[string]map[string]kb.Article // id → locale → article
 	// df counts, for every term of the example questions and titles, the
@@ -84,7 +84,7 @@ type models struct {
 	kb *kb.Store
 	// trained is told how long each training took (for the log); failed
 	// of a background training that failed.
-	trained func(version string, articles, examples int, took time.Duration)
+	trained func(version kb.Version, articles, examples int, took time.Duration)
 	failed  func(err error)
 
 	train    sync.Mutex // one training at a time
@@ -97,7 +97,7 @@ type models struct {
 // get returns the model for the current knowledge base: trained now when
 // there is none yet, else the current one while a newer one trains.
 func (ms *models) get(ctx context.Context) (*model, error) {
-	v, err := ms.kb.Version(ctx)
+	v, err := ms.kb.Version(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (ms *models) wait() {
 func (ms *models) build(ctx context.Context) (*model, error) {
 	ms.train.Lock()
 	defer ms.train.Unlock()
-	v, err := ms.kb.Version(ctx)
+	v, err := ms.kb.Version(ctx, "")
 	if err != nil {
 		return nil, err
 	}

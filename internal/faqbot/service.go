@@ -80,8 +80,8 @@ func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts O
 		opts.Workers = 8
 	}
 	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts}
-	s.models = &models{kb: articles, trained: func(v string, n, ex int, took time.Duration) {
-		log.Info("bot model trained", "kb_version", v, "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
+	s.models = &models{kb: articles, trained: func(v kb.Version, n, ex int, took time.Duration) {
+		log.Info("bot model trained", "kb_version", v.String(), "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
 	}, failed: func(err error) {
 		log.Warn("bot model not retrained; answering with the previous one", "err", err)
 	}}

@@ -99,22 +99,11 @@ func (x *Search) Query(ctx context.Context, locale, query string, limit int) ([]
 	return ix.search(terms, limit), nil
 }
 
-// indexKey identifies the state of the articles an index was built from.
-// The database part notices writes by other processes (another node on the
-// same PostgreSQL); the generation notices two writes in the same
-// millisecond in this one.
-type indexKey struct {
-	gen        uint64
-	count      int
-	maxUpdated int64
-}
-
 // index returns the index of locale, rebuilding it when the articles have
 // changed since it was built.
 func (x *Search) index(ctx context.Context, locale string) (*index, error) {
-	key := indexKey{gen: x.store.Generation()}
-	if err := x.store.db.QueryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM articles WHERE locale = ?",
-		locale).Scan(&key.count, &key.maxUpdated); err != nil {
+	key, err := x.store.Version(ctx, locale)
+	if err != nil {
 		return nil, fmt.Errorf("check the %s search index: %w", locale, err)
 	}
 	li := x.locales[locale]
@@ -138,7 +127,7 @@ func (x *Search) index(ctx context.Context, locale string) (*index, error) {
 
 // index is an immutable BM25F index over one locale's published articles.
 type index struct {
-	key    indexKey
+	key    Version
 	docs   []doc
 	df     map[string]int
 	avgLen float64
