@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/huiying/huiying/internal/app/apptest"
 	"github.com/huiying/huiying/internal/browsertest"
@@ -120,19 +118,7 @@ func TestAdminTurnsInboxBotOn(t *testing.T) {
 	do(t, ctx, "open the console's sign-in form",
 		chromedp.Navigate(e.srv.URL+"/"),
 		chromedp.WaitVisible(testid("login-email")))
-	do(t, ctx, "enter the password",
-		chromedp.SendKeys(testid("login-email"), admin.Email),
-		chromedp.SendKeys(testid("login-password"), admin.Password),
-		chromedp.Click(testid("login-submit")),
-		chromedp.WaitVisible(testid("login-totp")))
-	code, err := totp.GenerateCode(admin.TOTPSecret, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	do(t, ctx, "enter the code",
-		chromedp.SendKeys(testid("login-totp"), code),
-		chromedp.Click(testid("login-submit")),
-		chromedp.WaitVisible(testid("conversation-list")))
+	signInWithCode(t, ctx, admin.Email, admin.Password, admin.TOTPSecret)
 	do(t, ctx, "open the inboxes page",
 		chromedp.Navigate(e.srv.URL+"/#/admin/inboxes"),
 		chromedp.WaitVisible(testid("inbox-bot")))

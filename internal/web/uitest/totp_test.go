@@ -1,6 +1,7 @@
 package uitest
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -46,12 +47,19 @@ func TestAdminEnrollsTwoFactorAtFirstSignIn(t *testing.T) {
 
 	// Next time the code is asked for after the password.
 	do(t, ctx, "sign out", chromedp.Click(testid("sign-out")), chromedp.WaitVisible(testid("login-email")))
+	signInWithCode(t, ctx, admin.Email, admin.Password, secret)
+}
+
+// signInWithCode fills the open sign-in form with the password, then the
+// current code of the authenticator holding secret, and waits for the inbox.
+func signInWithCode(t *testing.T, ctx context.Context, email, password, secret string) {
+	t.Helper()
 	do(t, ctx, "enter the password",
-		chromedp.SendKeys(testid("login-email"), admin.Email),
-		chromedp.SendKeys(testid("login-password"), admin.Password),
+		chromedp.SendKeys(testid("login-email"), email),
+		chromedp.SendKeys(testid("login-password"), password),
 		chromedp.Click(testid("login-submit")),
 		chromedp.WaitVisible(testid("login-totp")))
-	code, err = totp.GenerateCode(secret, time.Now())
+	code, err := totp.GenerateCode(secret, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
