@@ -258,8 +258,7 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 		// (pending), out of the agents' open queue until it is handed off.
 		ch := conversation.Change{}
 		if p.d.Outcome == OutcomeNoAnswer {
-			v := strconv.Itoa(unhelpful(c) + 1)
-			ch.Attributes = map[string]*string{AttrUnhelpful: &v}
+			ch.Attributes = oneMoreUnhelpful(c)
 		}
 		if c.Status == conversation.StatusOpen {
 			pending := conversation.StatusPending
@@ -284,9 +283,15 @@ func (s *Service) say(ctx context.Context, tx *store.Tx, conversationID, body st
 }
 
 func (s *Service) countUnhelpful(ctx context.Context, tx *store.Tx, c conversation.Conversation) error {
-	v := strconv.Itoa(unhelpful(c) + 1)
-	_, err := s.convs.UpdateTx(ctx, tx, c.ID, conversation.Change{Attributes: map[string]*string{AttrUnhelpful: &v}})
+	_, err := s.convs.UpdateTx(ctx, tx, c.ID, conversation.Change{Attributes: oneMoreUnhelpful(c)})
 	return err
+}
+
+// oneMoreUnhelpful is the attribute change that counts one more unhelpful
+// answer.
+func oneMoreUnhelpful(c conversation.Conversation) map[string]*string {
+	v := strconv.Itoa(unhelpful(c) + 1)
+	return map[string]*string{AttrUnhelpful: &v}
 }
 
 // handoffTx hands the conversation to people: a message with the queue
