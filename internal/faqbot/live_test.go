@@ -349,7 +349,12 @@ func TestBotOffInInbox(t *testing.T) {
 	s := apptest.Start(t, "sqlite") // the bot is off in the test inbox
 	convID, tok := s.StartConversation(t)
 	s.Send(t, convID, tok, "q1", "助记词怎么备份")
-	// A later message proves the bot's subscriber is past the first one.
+	// The bot decides when it reads the event, so wait until its cursor is
+	// past the first message before turning it on.
+	waitFor(t, "the bot's cursor past the first message", func() bool {
+		return s.Count(t, `SELECT COUNT(*) FROM bus_cursors WHERE name = 'faqbot'
+			AND last_id >= (SELECT MAX(id) FROM events WHERE conversation_id = ?)`, convID) == 1
+	})
 	s.EnableBot(t)
 	a := s.Send(t, convID, tok, "q2", "助记词怎么备份呢")
 	waitDecision(t, s, convID, a.Seq)
