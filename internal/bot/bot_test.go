@@ -203,7 +203,11 @@ func TestBanking77Subset(t *testing.T) {
 		}
 	}
 	tr, te := StratifiedSplit(sub, 0.1, 42)
-	m := TrainWith(Articles(tr), Options{Calibrate: true, Epochs: 6})
+	emb, err := DefaultEmbedder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := TrainWith(Articles(tr), Options{Calibrate: true, Epochs: 6, Embedder: emb})
 	r := Evaluate(m, te)
 	t.Logf("20 categories: %+v", r)
 	if r.Accuracy < subsetAccuracyFloor || r.CoverageAt < subsetCoverageFloor {
@@ -211,11 +215,16 @@ func TestBanking77Subset(t *testing.T) {
 	}
 }
 
-// BenchmarkMatch measures Match with the full Banking77 train set.
+// BenchmarkMatch measures Match with the full Banking77 train set, the
+// sentence encoder included.
 func BenchmarkMatch(b *testing.B) {
 	data := loadBanking77(b)
 	tr, te := StratifiedSplit(data, 0.1, 42)
-	m := TrainWith(Articles(tr), Options{Epochs: 4})
+	emb, err := DefaultEmbedder()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := TrainWith(Articles(tr), Options{Epochs: 4, Embedder: emb})
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		m.Match(te[i%len(te)].Text, 5)

@@ -14,6 +14,7 @@ type expData struct {
 	ex, te   []example
 	ex2, te2 []example // a second view (VIEW2=1)
 	dim2     int
+	dim1     int // features of ex/te (the vectorizer's, plus appended embeddings)
 	vec      *vectorizer
 	tr       []Labeled
 }
@@ -60,6 +61,8 @@ func loadExp(t *testing.T, seed uint64) expData {
 		}
 		charPerWord, wordStem, wordSkip, wordTri = cpw, st, sk, tri
 	}
+	d.dim1 = vec.dim()
+	addEmbeddings(t, &d, data, tr, te)
 	return d
 }
 
@@ -150,7 +153,7 @@ func TestExperimentBlend(t *testing.T) {
 			if v, ok := strings.CutPrefix(c, "2"); ok {
 				return trainComp(v, ex2, d.dim2, d.k)
 			}
-			return trainComp(c, ex, d.vec.dim(), d.k)
+			return trainComp(c, ex, d.dim1, d.k)
 		}
 		score := func(sc []scorer, xs, xs2 []example) [][][]float64 {
 			out := make([][][]float64, len(sc))

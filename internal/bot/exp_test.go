@@ -6,8 +6,10 @@ package bot
 //
 // TestExperiment (BOT_EXP=name) measures the matcher as TrainWith builds
 // it, with knobs ENS, EP, RATE, L2, DECAY, BAL, CPW, GW, GC, CAL, STEM,
-// SKIP, TRI, SVM, MLP (0 leaves the scorer out of the blend) and C (the
-// SVM's cost) in the environment.
+// SKIP, TRI, SVM, MLP (0 leaves the scorer out of the blend), C (the
+// SVM's cost), EMB (encoder: add the sentence encoder's vector; a file:
+// precomputed vectors, see exp_use_test.go) and EW (its weight) in the
+// environment.
 
 import (
 	"os"
@@ -52,7 +54,8 @@ func TestExperiment(t *testing.T) {
 		}
 		tr, te := StratifiedSplit(data, 0.1, seed)
 		start := time.Now()
-		m := TrainWith(Articles(tr), Options{Calibrate: envF("CAL", 1) != 0, Epochs: int(envF("EP", 0)), Rate: envF("RATE", 0), L2: envF("L2", 0)})
+		m := TrainWith(Articles(tr), Options{Calibrate: envF("CAL", 1) != 0, Epochs: int(envF("EP", 0)), Rate: envF("RATE", 0), L2: envF("L2", 0),
+			Embedder: expEmbedder(t, data), EmbedWeight: envF("EW", 0)})
 		el := time.Since(start)
 		r := Evaluate(m, te)
 		t.Logf("%s seed %d: acc %.4f cov %.4f p50 %.3f p99 %.3f blend %.3v ece %.4f train %s", os.Getenv("BOT_EXP"), seed, r.Accuracy, r.CoverageAt, r.P50ms, r.P99ms, m.blend, r.ECE, el.Round(time.Millisecond))

@@ -1,7 +1,8 @@
 package bot
 
-// Floors measured on the 20-category subset, with margin.
+// Floors measured on the 20-category subset, with margin (with the
+// sentence encoder: accuracy 0.964, coverage 1.0).
 const (
-	subsetAccuracyFloor = 0.90
-	subsetCoverageFloor = 0.85
+	subsetAccuracyFloor = 0.93
+	subsetCoverageFloor = 0.90
 )

@@ -5,12 +5,14 @@
 package bot
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
+	"time"
 )
 
 // Article is one answer the matcher can pick, with the questions it answers.
@@ -43,6 +45,13 @@ type Options struct {
 	// of them (doubles training time).
 	Calibrate bool
 
+	// Embedder, when set, adds a pretrained sentence vector to the
+	// features of the questions it reads.
+	Embedder Embedder
+	// EmbedWeight is the sentence vector's norm next to the word and
+	// character groups (default defaultEmbedWeight).
+	EmbedWeight float64
+
 	// Progress, when set, receives a line per epoch.
 	Progress io.Writer
 }
@@ -63,6 +72,9 @@ func (o Options) withDefaults() Options {
 	if o.Ensemble == 0 {
 		o.Ensemble = defaultEnsemble
 	}
+	if o.EmbedWeight == 0 {
+		o.EmbedWeight = defaultEmbedWeight
+	}
 	return o
 }
 
@@ -72,11 +84,15 @@ func (o Options) withDefaults() Options {
 // weighted sum of their class scores, the weights fitted on held-out
 // questions. It is safe for concurrent use by Match.
 type Matcher struct {
-	ids     []string
-	vec     *vectorizer
-	members []*model // the logistic regression (its seed ensemble)
-	svm     *model   // one-vs-rest linear SVM; nil when not blended
-	mlp     *mlp     // nil when not blended
+	ids []string
+	vec *vectorizer
+	// emb, when set, adds a sentence vector of norm embWeight to the
+	// features (see embed.go).
+	emb       Embedder
+	embWeight float32
+	members   []*model // the logistic regression (its seed ensemble)
+	svm       *model   // one-vs-rest linear SVM; nil when not blended
+	mlp       *mlp     // nil when not blended
 	// blend weighs each scorer's class scores (see parts); the
 	// confidences are the softmax of the weighted sum.
 	blend []float64
@@ -89,10 +105,16 @@ type model struct {
 	b []float32
 }
 
-// Train trains a matcher on articles with the default options and
-// calibrated confidences.
+// Train trains a matcher on articles with the default options: calibrated
+// confidences and the English sentence encoder.
 func Train(articles []Article) *Matcher {
-	return TrainWith(articles, Options{Calibrate: true})
+	emb, err := DefaultEmbedder()
+	if err != nil {
+		// Only a damaged build fails to load the embedded encoder (its
+		// tests decode it); the matcher then reads words and characters.
+		return TrainWith(articles, Options{Calibrate: true})
+	}
+	return TrainWith(articles, Options{Calibrate: true, Embedder: emb})
 }
 
 type example struct {
@@ -119,13 +141,18 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 	// The vocabulary and IDF come from all the questions; they use no
 	// labels, so the held-out questions may share them.
 	vec := newVectorizer(texts)
-	m := &Matcher{ids: make([]string, k), vec: vec}
+	m := &Matcher{ids: make([]string, k), vec: vec, emb: opts.Embedder, embWeight: float32(opts.EmbedWeight)}
 	for i, a := range articles {
 		m.ids[i] = a.ID
 	}
+	encStart := time.Now()
+	dense := encodeAll(m.emb, texts)
+	if m.emb != nil && opts.Progress != nil {
+		fmt.Fprintf(opts.Progress, "bot: sentence vectors for %d questions in %s\n", len(texts), time.Since(encStart).Round(time.Millisecond))
+	}
 	ex := make([]example, len(texts))
 	for i, t := range texts {
-		ex[i] = example{vec.vector(t), labels[i]}
+		ex[i] = example{m.withDense(vec.vector(t), t, dense[i]), labels[i]}
 	}
 	m.blend = defaultBlend()
 	var in, ho []example
@@ -139,7 +166,7 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 	if opts.Calibrate && len(texts) >= 20 && len(ho) > 0 {
 		o := opts
 		o.Progress = nil
-		inner := &Matcher{ids: m.ids, vec: vec}
+		inner := &Matcher{ids: m.ids, vec: vec, emb: m.emb, embWeight: m.embWeight}
 		inner.fitParts(in, o)
 		s := make([][][]float64, inner.numParts())
 		ys := make([]int, len(ho))
@@ -157,7 +184,7 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 
 // fitParts trains the scorers on ex, in parallel.
 func (m *Matcher) fitParts(ex []example, opts Options) {
-	k, dim := len(m.ids), m.vec.dim()
+	k, dim := len(m.ids), m.dim()
 	cw := classWeights(labelsOf(ex), k)
 	m.members = make([]*model, opts.Ensemble)
 	var wg sync.WaitGroup
@@ -398,7 +425,7 @@ func (m *Matcher) Match(q string, k int) []Candidate {
 		return nil
 	}
 	z := make([]float64, n)
-	for p, s := range m.parts(m.vec.vector(q)) {
+	for p, s := range m.parts(m.features(q)) {
 		for c, v := range s {
 			z[c] += m.blend[p] * v
 		}

@@ -22,6 +22,7 @@ func botEval(ctx context.Context, env Env, args []string) error {
 	split := fs.Float64("split", 0, "`fraction` of each category of --train to hold out as the test set")
 	seed := fs.Uint64("seed", 42, "seed of the split")
 	epochs := fs.Int("epochs", 0, "training epochs (0: default)")
+	useEncoder := fs.Bool("encoder", true, "add the English sentence encoder's vector to the features (false: words and characters only)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval --train TRAIN.csv (--test TEST.csv | --split 0.1 [--seed 42])\n\n"+
 			"Trains the FAQ matcher on TRAIN (one article per category, its texts as example\n"+
@@ -39,7 +40,13 @@ func botEval(ctx context.Context, env Env, args []string) error {
 	arts := bot.Articles(train)
 	fmt.Fprintf(env.Stderr, "bot eval: training on %d questions in %d articles, testing on %d\n", len(train), len(arts), len(test))
 	start := time.Now()
-	m := bot.TrainWith(arts, bot.Options{Calibrate: true, Epochs: *epochs, Progress: env.Stderr})
+	opts := bot.Options{Calibrate: true, Epochs: *epochs, Progress: env.Stderr}
+	if *useEncoder {
+		if opts.Embedder, err = bot.DefaultEmbedder(); err != nil {
+			return err
+		}
+	}
+	m := bot.TrainWith(arts, opts)
 	fmt.Fprintf(env.Stderr, "bot eval: trained in %s (temperature %.3f)\n", time.Since(start).Round(time.Millisecond), m.Temperature())
 	rep := bot.Evaluate(m, test)
 	return json.NewEncoder(env.Stdout).Encode(rep)

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -89,9 +90,18 @@ func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts O
 }
 
 // Warm trains the model for the current knowledge base, so the first
-// visitor does not wait for it.
+// visitor does not wait for it. With the bot off in every inbox it does
+// nothing: the model is trained when an inbox turns the bot on and a
+// question comes.
 func (s *Service) Warm(ctx context.Context) error {
-	_, err := s.models.get(ctx)
+	inboxes, err := s.convs.Inboxes(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	if !slices.ContainsFunc(inboxes, func(in conversation.Inbox) bool { return in.BotEnabled }) {
+		return nil
+	}
+	_, err = s.models.get(ctx)
 	return err
 }
 

@@ -1,0 +1,110 @@
+package bot
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/huiying/huiying/internal/encoder"
+)
+
+// Embedder turns a question into a dense vector (a pretrained sentence
+// encoder). The matcher appends it to the hashed TF-IDF features of every
+// question the embedder can read, so the three scorers learn from both.
+type Embedder interface {
+	// Encode returns the question's vector, Dim() long.
+	Encode(text string) []float32
+	Dim() int
+	// Reads reports whether the encoder understands text (an English
+	// encoder does not read Chinese); other questions get no dense part.
+	Reads(text string) bool
+}
+
+// defaultEmbedWeight is the norm the sentence vector gets next to the
+// word and character groups (each of norm 1). Measured on Banking77
+// splits: 1 and 2 and 3 (see docs/bot.md).
+const defaultEmbedWeight = 3.0
+
+// dim is the number of feature columns: the hashed buckets, then the
+// sentence vector's.
+func (m *Matcher) dim() int {
+	d := m.vec.dim()
+	if m.emb != nil {
+		d += m.emb.Dim()
+	}
+	return d
+}
+
+// features returns q's feature vector.
+func (m *Matcher) features(q string) []feat {
+	return m.withDense(m.vec.vector(q), q, nil)
+}
+
+// withDense appends q's sentence vector (or e when given) to x.
+func (m *Matcher) withDense(x []feat, q string, e []float32) []feat {
+	if m.emb == nil || !m.emb.Reads(q) {
+		return x
+	}
+	if e == nil {
+		e = m.emb.Encode(q)
+	}
+	off := int32(m.vec.dim())
+	for j, v := range e {
+		if v != 0 {
+			x = append(x, feat{off + int32(j), m.embWeight * v})
+		}
+	}
+	return x
+}
+
+// encodeAll embeds texts on all cores; entries the embedder cannot read
+// stay nil.
+func encodeAll(emb Embedder, texts []string) [][]float32 {
+	out := make([][]float32, len(texts))
+	if emb == nil {
+		return out
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				if emb.Reads(texts[i]) {
+					out[i] = emb.Encode(texts[i])
+				}
+			}
+		})
+	}
+	for i := range texts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// questionTokens is how many leading tokens of a question the sentence
+// encoder reads: all of nearly every question (Banking77's 99th
+// percentile is 53), while it bounds the encoder's time on long messages,
+// which grows with their length (see docs/bot.md for the measured
+// trade-off).
+const questionTokens = 48
+
+var sharedEncoder = sync.OnceValues(func() (*encoder.Encoder, error) {
+	e, err := encoder.Load()
+	if err != nil {
+		return nil, err
+	}
+	e.MaxTokens = questionTokens
+	return e, nil
+})
+
+// DefaultEmbedder returns the English sentence encoder (Universal
+// Sentence Encoder lite), decoded once per process on first use.
+func DefaultEmbedder() (Embedder, error) {
+	e, err := sharedEncoder()
+	if err != nil {
+		return nil, fmt.Errorf("sentence encoder: %w", err)
+	}
+	return e, nil
+}

@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"testing"
+)
+
+// TestEmbedderFeatures checks that English questions get the sentence
+// vector appended to their features and Chinese ones do not.
+func TestEmbedderFeatures(t *testing.T) {
+	emb, err := DefaultEmbedder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := []Article{
+		{ID: "card", Examples: []string{"my card has not arrived", "when will my card arrive", "卡还没到"}},
+		{ID: "pin", Examples: []string{"how do I change my pin", "reset my pin", "怎么改密码"}},
+	}
+	m := TrainWith(arts, Options{Embedder: emb})
+	if m.dim() != m.vec.dim()+emb.Dim() {
+		t.Fatalf("dim %d, want %d + %d", m.dim(), m.vec.dim(), emb.Dim())
+	}
+	dense := func(q string) int {
+		n := 0
+		for _, f := range m.features(q) {
+			if int(f.idx) >= m.vec.dim() {
+				n++
+			}
+		}
+		return n
+	}
+	if n := dense("where is my new card"); n < emb.Dim()/2 {
+		t.Errorf("English question has %d dense features, want about %d", n, emb.Dim())
+	}
+	if n := dense("我的卡在哪里"); n != 0 {
+		t.Errorf("Chinese question has %d dense features, want 0", n)
+	}
+	// The sentence vector has the configured norm.
+	var s float64
+	for _, f := range m.features("where is my new card") {
+		if int(f.idx) >= m.vec.dim() {
+			s += float64(f.val) * float64(f.val)
+		}
+	}
+	if s < defaultEmbedWeight*defaultEmbedWeight*0.99 || s > defaultEmbedWeight*defaultEmbedWeight*1.01 {
+		t.Errorf("sentence vector norm² %.3f, want %.1f", s, defaultEmbedWeight*defaultEmbedWeight)
+	}
+}
+
+// TestEmbedderParaphrase: a question that shares no word with any
+// example is matched by meaning only with the sentence encoder.
+func TestEmbedderParaphrase(t *testing.T) {
+	arts := []Article{
+		{ID: "card-arrival", Examples: []string{"my card has not arrived yet", "when will my card be delivered", "still waiting for my card", "how long does card delivery take"}},
+		{ID: "lost-card", Examples: []string{"I lost my card", "my card was stolen", "I can't find my card anywhere", "someone took my card"}},
+		{ID: "exchange-rate", Examples: []string{"what exchange rate do you use", "how are currencies converted", "is the conversion rate fair", "why was the rate so bad"}},
+		{ID: "top-up-failed", Examples: []string{"my top up failed", "adding money did not work", "the top-up was declined", "why did my top up fail"}},
+	}
+	with, without := Train(arts), TrainWith(arts, Options{Calibrate: true})
+	lexicalMisses := 0
+	for q, want := range map[string]string{
+		"a thief grabbed my wallet":               "lost-card",
+		"somebody pickpocketed me":                "lost-card",
+		"depositing funds keeps getting rejected": "top-up-failed",
+	} {
+		c, l := with.Match(q, 1)[0], without.Match(q, 1)[0]
+		t.Logf("%q: with the encoder %s (%.2f), without %s (%.2f)", q, c.ArticleID, c.Confidence, l.ArticleID, l.Confidence)
+		if c.ArticleID != want {
+			t.Errorf("with the encoder, Match(%q) = %s, want %s", q, c.ArticleID, want)
+		}
+		if l.ArticleID != want {
+			lexicalMisses++
+		}
+	}
+	if lexicalMisses == 0 {
+		t.Error("words and characters alone found every paraphrase; the test no longer shows what the encoder adds")
+	}
+}
