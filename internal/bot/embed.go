@@ -57,6 +57,43 @@ func (m *Matcher) withDense(x []feat, q string, e []float32) []feat {
 	return x
 }
 
+// memoEncoder is implemented by an embedder that remembers the vectors of
+// the training questions it has encoded, so retraining after a knowledge
+// base change encodes only the new questions.
+type memoEncoder interface {
+	encodeMemo(text string) []float32
+}
+
+// memo wraps an embedder with a bounded map of training questions'
+// vectors. Match does not go through it: questions from visitors are
+// rarely asked twice word for word.
+type memo struct {
+	Embedder
+	mu   sync.Mutex
+	vecs map[string][]float32
+}
+
+// memoLimit bounds the remembered vectors (2 KB each): when full, the map
+// starts again.
+const memoLimit = 50_000
+
+func (m *memo) encodeMemo(text string) []float32 {
+	m.mu.Lock()
+	v, ok := m.vecs[text]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = m.Encode(text)
+	m.mu.Lock()
+	if len(m.vecs) >= memoLimit {
+		clear(m.vecs)
+	}
+	m.vecs[text] = v
+	m.mu.Unlock()
+	return v
+}
+
 // encodeAll embeds texts on all cores; entries the embedder cannot read
 // stay nil.
 func encodeAll(emb Embedder, texts []string) [][]float32 {
@@ -69,7 +106,11 @@ func encodeAll(emb Embedder, texts []string) [][]float32 {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				if emb.Reads(texts[i]) {
+				switch mem, ok := emb.(memoEncoder); {
+				case !emb.Reads(texts[i]):
+				case ok:
+					out[i] = mem.encodeMemo(texts[i])
+				default:
 					out[i] = emb.Encode(texts[i])
 				}
 			}
@@ -90,17 +131,18 @@ func encodeAll(emb Embedder, texts []string) [][]float32 {
 // trade-off).
 const questionTokens = 48
 
-var sharedEncoder = sync.OnceValues(func() (*encoder.Encoder, error) {
+var sharedEncoder = sync.OnceValues(func() (*memo, error) {
 	e, err := encoder.Load()
 	if err != nil {
 		return nil, err
 	}
 	e.MaxTokens = questionTokens
-	return e, nil
+	return &memo{Embedder: e, vecs: map[string][]float32{}}, nil
 })
 
 // DefaultEmbedder returns the English sentence encoder (Universal
-// Sentence Encoder lite), decoded once per process on first use.
+// Sentence Encoder lite), decoded once per process on first use; it
+// remembers the training questions' vectors between trainings.
 func DefaultEmbedder() (Embedder, error) {
 	e, err := sharedEncoder()
 	if err != nil {

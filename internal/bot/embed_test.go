@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -73,5 +74,27 @@ func TestEmbedderParaphrase(t *testing.T) {
 	}
 	if lexicalMisses == 0 {
 		t.Error("words and characters alone found every paraphrase; the test no longer shows what the encoder adds")
+	}
+}
+
+// TestEmbedderRemembersTrainingQuestions: a second training reuses the
+// first one's vectors, and they are what Encode gives.
+func TestEmbedderRemembersTrainingQuestions(t *testing.T) {
+	emb, err := DefaultEmbedder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"how do I reset my pin", "我的卡丢了", "card arrival time"}
+	a, b := encodeAll(emb, texts), encodeAll(emb, texts)
+	if a[1] != nil || b[1] != nil {
+		t.Error("a Chinese question got an English sentence vector")
+	}
+	for _, i := range []int{0, 2} {
+		if len(a[i]) != emb.Dim() || &a[i][0] != &b[i][0] {
+			t.Errorf("%q was encoded again instead of remembered", texts[i])
+		}
+		if !slices.Equal(a[i], emb.Encode(texts[i])) {
+			t.Errorf("the remembered vector of %q differs from Encode's", texts[i])
+		}
 	}
 }

@@ -329,4 +329,9 @@ func (s *Server) EnableBot(t testing.TB) {
 	if _, err := s.App.Convs.SetInboxBot(context.Background(), s.InboxID, true); err != nil {
 		t.Fatalf("apptest: turn the bot on: %v", err)
 	}
+	// A fresh install trains the model at start; so does this, before the
+	// test's first question.
+	if err := s.App.Bot.Warm(context.Background()); err != nil {
+		t.Fatalf("apptest: train the bot: %v", err)
+	}
 }
