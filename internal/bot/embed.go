@@ -21,8 +21,8 @@ type Embedder interface {
 }
 
 // defaultEmbedWeight is the norm the sentence vector gets next to the
-// word and character groups (each of norm 1). Measured on Banking77
-// splits: 1 and 2 and 3 (see docs/bot.md).
+// word and character groups (each of norm 1); norms 1 to 4 were measured
+// on Banking77 splits (see docs/bot.md).
 const defaultEmbedWeight = 3.0
 
 // dim is the number of feature columns: the hashed buckets, then the
@@ -57,16 +57,10 @@ func (m *Matcher) withDense(x []feat, q string, e []float32) []feat {
 	return x
 }
 
-// memoEncoder is implemented by an embedder that remembers the vectors of
-// the training questions it has encoded, so retraining after a knowledge
-// base change encodes only the new questions.
-type memoEncoder interface {
-	encodeMemo(text string) []float32
-}
-
 // memo wraps an embedder with a bounded map of training questions'
-// vectors. Match does not go through it: questions from visitors are
-// rarely asked twice word for word.
+// vectors, so retraining after a knowledge-base change encodes only the
+// new questions. Match does not go through it: questions from visitors
+// are rarely asked twice word for word.
 type memo struct {
 	Embedder
 	mu   sync.Mutex
@@ -106,7 +100,7 @@ func encodeAll(emb Embedder, texts []string) [][]float32 {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				switch mem, ok := emb.(memoEncoder); {
+				switch mem, ok := emb.(*memo); {
 				case !emb.Reads(texts[i]):
 				case ok:
 					out[i] = mem.encodeMemo(texts[i])

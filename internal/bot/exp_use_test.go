@@ -7,11 +7,6 @@ import (
 	"testing"
 )
 
-// addEmbeddings takes sentence embeddings (EMB=encoder, or EMB=a file of
-// float32 rows, one per Banking77 row in file order, EMBDIM wide) and
-// either appends them
-// to every example's features (EAPP=weight) or makes them the second view
-// (EMBV2=1, scorers prefixed "2").
 // fileEmbedder serves embeddings read from EMB (see addEmbeddings) to
 // the matcher as TrainWith uses it.
 type fileEmbedder struct {
@@ -77,6 +72,10 @@ func readEmbeddings(t *testing.T, data []Labeled) (int, map[string][]float32) {
 	return n, byText
 }
 
+// addEmbeddings takes sentence embeddings (EMB=encoder, or EMB=a file of
+// float32 rows, one per Banking77 row in file order, EMBDIM wide) and
+// either appends them to every example's features (EAPP=weight) or makes
+// them the second view (EMBV2=1, scorers prefixed "2").
 func addEmbeddings(t *testing.T, d *expData, data, tr, te []Labeled) {
 	if os.Getenv("EMB") == "" || os.Getenv("BOT_EXP") != "" {
 		return
