@@ -20,7 +20,7 @@ func TestExperimentPairEmbed(t *testing.T) {
 	for _, s := range strings.Split(envS("SEEDS", "42,7"), ",") {
 		tr, te := SplitPairs(data, 0.1, uint64(num(s)))
 		start := time.Now()
-		pe := fitPairEmbed(tr, int(envF("EMBD", 32)), int(envF("EMBEP", 5)), envF("EMBRATE", 0.05), 1)
+		pe := fitPairEmbed(tr, int(envF("EMBD", 32)), int(envF("EMBEP", 5)), envF("EMBRATE", 0.05), 1, nil)
 		u, v := make([]float32, pe.d), make([]float32, pe.d)
 		ps := make([]float64, len(te))
 		ys := make([]bool, len(te))

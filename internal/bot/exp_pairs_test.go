@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"github.com/huiying/huiying/internal/gloss"
 	"os"
 	"strings"
 	"testing"
@@ -8,7 +9,7 @@ import (
 )
 
 // TestExperimentPairs (PAIRS=name; knobs PTREES, NTREE, DEPTH, TRATE,
-// SPARSE, SEEDS) measures the pair model on 10% AFQMC splits.
+// SPARSE, SEEDS, SENSES, SCROSS, SEMB) measures the pair model on 10% AFQMC splits.
 func TestExperimentPairs(t *testing.T) {
 	if os.Getenv("PAIRS") == "" {
 		t.Skip()
@@ -25,11 +26,24 @@ func TestExperimentPairs(t *testing.T) {
 	pairTreeOptions.rate = envF("TRATE", pairTreeOptions.rate)
 	pairTreeOptions.minChild = envF("MINCHILD", pairTreeOptions.minChild)
 	pairEmbedding = envF("EMB", b2f(pairEmbedding)) != 0
+	senseCross = envF("SCROSS", b2f(senseCross)) != 0
+	senseEmbed = envF("SEMB", b2f(senseEmbed)) != 0
+	var opts Options
+	if envF("SENSES", 1) != 0 {
+		var err error
+		if opts.Embedder, err = DefaultEmbedder(); err != nil {
+			t.Fatal(err)
+		}
+		if opts.Dictionary, err = gloss.Load(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, s := range strings.Split(envS("SEEDS", "42,7"), ",") {
 		seed := uint64(num(s))
 		tr, te := SplitPairs(data, 0.1, seed)
 		start := time.Now()
-		m := TrainPairs(tr, Options{Epochs: int(envF("PEP", 0)), Rate: envF("PRATE", 0), L2: envF("PL2", 0)})
+		opts.Epochs, opts.Rate, opts.L2 = int(envF("PEP", 0)), envF("PRATE", 0), envF("PL2", 0)
+		m := TrainPairs(tr, opts)
 		el := time.Since(start)
 		r := EvaluatePairs(m, te)
 		t.Logf("%s seed %d: acc %.4f majority %.4f oracle %.4f auc %.4f thr %.3f train %s", os.Getenv("PAIRS"), seed, r.Accuracy, r.Majority, r.BestAccuracy, r.AUC, m.threshold, el.Round(time.Millisecond))

@@ -6,6 +6,7 @@ package bot
 
 import (
 	"fmt"
+	"github.com/huiying/huiying/internal/gloss"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -51,6 +52,10 @@ type Options struct {
 	// EmbedWeight is the sentence vector's norm next to the word and
 	// character groups (default defaultEmbedWeight).
 	EmbedWeight float64
+
+	// Dictionary, with Embedder, lets the pair model group Chinese words
+	// by the meaning of their English definitions (see senses).
+	Dictionary *gloss.Dictionary
 
 	// Progress, when set, receives a line per epoch.
 	Progress io.Writer

@@ -98,6 +98,9 @@ func (pm *PairModel) pairDense(a, b string) []float64 {
 	// Numbers (digits or the masked "***").
 	da, db := hasNumber(a), hasNumber(b)
 	out = append(out, b2f(da != db), b2f(da && db))
+	if pm.senses != nil {
+		out = append(out, pm.senses.dense(a, b)...)
+	}
 	return out
 }
 

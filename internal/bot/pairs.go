@@ -89,6 +89,7 @@ type PairModel struct {
 	w         []float32
 	trees     *gbdt      // nil: the logistic score alone
 	embed     *pairEmbed // nil when not used
+	senses    *senses    // nil without a dictionary
 	threshold float64
 }
 
@@ -198,6 +199,11 @@ func (pm *PairModel) pairFeatures(a, b string) []feat {
 	if normalize(a) == normalize(b) {
 		add("equal", 1)
 	}
+	if pm.senses != nil {
+		for _, name := range pm.senses.features(a, b) {
+			add(name, 1)
+		}
+	}
 	// In a fixed order: the features were added in map order, and the
 	// sums over them must not depend on it.
 	sort.Slice(out, func(i, j int) bool {
@@ -266,6 +272,13 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		pm.idf[x] = math.Log(float64(n+1)/float64(d+1)) + 1
 	}
 	pm.defIDF = math.Log(float64(n+1)) + 1
+	if opts.Dictionary != nil && opts.Embedder != nil {
+		texts := make([]string, 0, 2*len(data))
+		for _, p := range data {
+			texts = append(texts, p.A, p.B)
+		}
+		pm.senses = newSenses(opts.Dictionary, opts.Embedder, texts, senseClusters)
+	}
 	xs := make([][]feat, len(data))
 	ys := make([]bool, len(data))
 	for i, p := range data {
@@ -293,7 +306,7 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		w := fitPairLR(tx, ty, o)
 		var pe *pairEmbed
 		if pairEmbedding {
-			pe = fitPairEmbed(tp, 32, 5, 0.05, opts.Seed)
+			pe = fitPairEmbed(tp, 32, 5, 0.05, opts.Seed, pm.senses)
 		}
 		for i := f; i < len(xs); i += pairFolds {
 			oof[i] = dotFeat(w, xs[i])
@@ -303,7 +316,7 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		}
 	}
 	if pairEmbedding {
-		pm.embed = fitPairEmbed(data, 32, 5, 0.05, opts.Seed)
+		pm.embed = fitPairEmbed(data, 32, 5, 0.05, opts.Seed, pm.senses)
 	}
 	rows := make([][]float64, len(data))
 	for i, p := range data {

@@ -44,6 +44,15 @@ func TestPairsToy(t *testing.T) {
 	if r.Accuracy < 0.9 {
 		t.Errorf("toy pair accuracy %.2f, want >= 0.9", r.Accuracy)
 	}
+	// With the dictionary the model groups the words and still learns.
+	d, emb := sensesFixture(t)
+	m = TrainPairs(train, Options{Epochs: 5, Rate: 0.1, Dictionary: d, Embedder: emb})
+	if m.senses == nil || m.embed == nil || m.embed.senses == nil {
+		t.Fatal("the dictionary was given but the pair model has no word groups")
+	}
+	if r := EvaluatePairs(m, data); r.Accuracy < 0.9 {
+		t.Errorf("toy pair accuracy with word groups %.2f, want >= 0.9", r.Accuracy)
+	}
 	tr, te := SplitPairs(data, 0.25, 42)
 	if len(tr) != 24 || len(te) != 8 {
 		t.Errorf("SplitPairs %d/%d, want 24/8", len(tr), len(te))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/bot"
+	"github.com/huiying/huiying/internal/gloss"
 )
 
 // botEval trains the FAQ matcher on one labeled CSV file and measures it on
@@ -62,6 +63,7 @@ func botEvalPairs(ctx context.Context, env Env, args []string) error {
 	testPath := fs.String("test", "", "test JSON lines `file`; without it, --split of --train is held out")
 	split := fs.Float64("split", 0, "`fraction` of --train (stratified by label) to hold out as the test set")
 	seed := fs.Uint64("seed", 42, "seed of the split")
+	useSenses := fs.Bool("dictionary", true, "group Chinese words by the meaning of their English definitions (CC-CEDICT and the sentence encoder; false: characters only)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval-pairs --train TRAIN.json (--test TEST.json | --split 0.1 [--seed 42])\n\n"+
 			"Trains the same-question classifier on TRAIN, measures it on the test pairs and\n"+
@@ -76,7 +78,18 @@ func botEvalPairs(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "bot eval-pairs: training on %d pairs, testing on %d\n", len(train), len(test))
-	m := bot.TrainPairs(train, bot.Options{Progress: env.Stderr})
+	opts := bot.Options{Progress: env.Stderr}
+	if *useSenses {
+		if opts.Embedder, err = bot.DefaultEmbedder(); err != nil {
+			return err
+		}
+		if opts.Dictionary, err = gloss.Load(); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	m := bot.TrainPairs(train, opts)
+	fmt.Fprintf(env.Stderr, "bot eval-pairs: trained in %s\n", time.Since(start).Round(time.Millisecond))
 	return json.NewEncoder(env.Stdout).Encode(bot.EvaluatePairs(m, test))
 }
 
