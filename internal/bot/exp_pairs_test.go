@@ -28,6 +28,7 @@ func TestExperimentPairs(t *testing.T) {
 	pairEmbedding = envF("EMB", b2f(pairEmbedding)) != 0
 	senseCross = envF("SCROSS", b2f(senseCross)) != 0
 	senseEmbed = envF("SEMB", b2f(senseEmbed)) != 0
+	senseWords = envF("SWORDS", b2f(senseWords)) != 0
 	var opts Options
 	if envF("SENSES", 1) != 0 {
 		var err error

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Pair is two questions and whether they mean the same (AFQMC style).
@@ -277,7 +278,12 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		for _, p := range data {
 			texts = append(texts, p.A, p.B)
 		}
+		start := time.Now()
 		pm.senses = newSenses(opts.Dictionary, opts.Embedder, texts, senseClusters)
+		if pm.senses != nil && opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "pairs: %d words, %d with definitions, in %d groups (%s)\n",
+				len(pm.senses.words), pm.senses.known, pm.senses.k, time.Since(start).Round(time.Millisecond))
+		}
 	}
 	xs := make([][]feat, len(data))
 	ys := make([]bool, len(data))
