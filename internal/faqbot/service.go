@@ -105,6 +105,19 @@ func (s *Service) Warm(ctx context.Context) error {
 	return err
 }
 
+// WarmInBackground starts Warm and returns at once: an inbox has just
+// turned the bot on, and its first visitor should not wait for the
+// training (seconds for the demo knowledge base).
+func (s *Service) WarmInBackground() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := s.Warm(ctx); err != nil {
+			s.log.Warn("bot model not trained after the bot was turned on; it will be on the first question", "err", err)
+		}
+	}()
+}
+
 // Handle is the bot's durable bus subscriber: it decides on every new
 // contact message. Conversations are handled in parallel, each one's
 // messages in order; a redelivered event is recognised by the decision log

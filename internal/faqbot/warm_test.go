@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
@@ -48,5 +49,45 @@ func TestWarmOnlyWithTheBotOn(t *testing.T) {
 	}
 	if !trained() {
 		t.Fatal("Warm did not train the model with the bot on")
+	}
+}
+
+// Turning the bot on (PATCH /api/v1/inboxes/{id}) trains the model in the
+// background, before any question.
+func TestWarmInBackground(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	convs := conversation.NewStore(db, nil)
+	ks := kb.NewStore(db, nil)
+	as, err := kb.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ks.UpsertAll(ctx, as, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := convs.CreateInbox(ctx, "Web", conversation.ChannelWebChat); err != nil {
+		t.Fatal(err)
+	}
+	s := New(convs, ks, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	s.WarmInBackground()
+	// Generous: training under the race detector on a busy machine.
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		s.models.mu.Lock()
+		cur := s.models.cur
+		s.models.mu.Unlock()
+		if cur != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the model was not trained in the background")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The first question now finds the model ready.
+	m, err := s.models.get(ctx)
+	if err != nil || m == nil {
+		t.Fatalf("get after warming: %v, %v", m, err)
 	}
 }

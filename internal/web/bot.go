@@ -96,5 +96,8 @@ func (s *Server) patchInbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if in.BotEnabled && s.Bot != nil {
+		s.Bot.WarmInBackground()
+	}
 	writeJSON(w, http.StatusOK, in)
 }
