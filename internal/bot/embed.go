@@ -100,7 +100,7 @@ func encodeAll(emb Embedder, texts []string) [][]float32 {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				switch mem, ok := emb.(*memo); {
+				switch mem, ok := emb.(interface{ encodeMemo(string) []float32 }); {
 				case !emb.Reads(texts[i]):
 				case ok:
 					out[i] = mem.encodeMemo(texts[i])

@@ -29,7 +29,7 @@ func sensesFixture(t *testing.T) (*gloss.Dictionary, Embedder) {
 // though it shares characters with neither or both.
 func TestSensesSynonymsClose(t *testing.T) {
 	d, emb := sensesFixture(t)
-	vec := func(w string) []float32 { return rawEmbedder{emb}.Encode(d.Gloss(w)) }
+	vec := func(w string) []float32 { return rawEncoder(emb).Encode(d.Gloss(w)) }
 	cos := func(a, b string) float64 {
 		u, v := vec(a), vec(b)
 		var s float64
@@ -72,7 +72,7 @@ func TestSensesGroups(t *testing.T) {
 		if k < 0 || int(k) >= s.k {
 			t.Fatalf("of(%s) = %d", w, k)
 		}
-		if got := s.nearest(rawEmbedder{emb}.Encode(d.Gloss(w)), 1)[0]; got != k {
+		if got := s.nearest(rawEncoder(emb).Encode(d.Gloss(w)), 1)[0]; got != k {
 			t.Errorf("of(%s) = %d, nearest centre %d", w, k, got)
 		}
 	}
