@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"github.com/huiying/huiying/internal/gloss"
 	"runtime"
 	"sync"
 
@@ -134,13 +135,22 @@ var sharedEncoder = sync.OnceValues(func() (*memo, error) {
 	return &memo{Embedder: e, vecs: map[string][]float32{}}, nil
 })
 
-// DefaultEmbedder returns the English sentence encoder (Universal
-// Sentence Encoder lite), decoded once per process on first use; it
-// remembers the training questions' vectors between trainings.
-func DefaultEmbedder() (Embedder, error) {
-	e, err := sharedEncoder()
+// sharedEmbedder is the process's one bilingual embedder.
+var sharedEmbedder = sync.OnceValues(func() (Embedder, error) {
+	en, err := sharedEncoder()
 	if err != nil {
 		return nil, fmt.Errorf("sentence encoder: %w", err)
 	}
-	return e, nil
-}
+	d, err := gloss.Load()
+	if err != nil {
+		return nil, fmt.Errorf("sentence encoder: %w", err)
+	}
+	return bilingual{en: en, dict: d}, nil
+})
+
+// DefaultEmbedder returns the embedder the live bot uses, built once per
+// process on first use: the Universal Sentence Encoder lite reading English
+// questions as they are and Chinese ones through the dictionary
+// (bilingual). It remembers the training questions' vectors between
+// trainings.
+func DefaultEmbedder() (Embedder, error) { return sharedEmbedder() }

@@ -2,11 +2,12 @@ package bot
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
-// TestEmbedderFeatures checks that English questions get the sentence
-// vector appended to their features and Chinese ones do not.
+// TestEmbedderFeatures checks that English and Chinese questions get the
+// sentence vector appended to their features, text with neither none.
 func TestEmbedderFeatures(t *testing.T) {
 	emb, err := DefaultEmbedder()
 	if err != nil {
@@ -32,8 +33,11 @@ func TestEmbedderFeatures(t *testing.T) {
 	if n := dense("where is my new card"); n < emb.Dim()/2 {
 		t.Errorf("English question has %d dense features, want about %d", n, emb.Dim())
 	}
-	if n := dense("我的卡在哪里"); n != 0 {
-		t.Errorf("Chinese question has %d dense features, want 0", n)
+	if n := dense("我的卡在哪里"); n < emb.Dim()/2 {
+		t.Errorf("Chinese question has %d dense features, want about %d", n, emb.Dim())
+	}
+	if n := dense("12345 ???"); n != 0 {
+		t.Errorf("a question without letters has %d dense features, want 0", n)
 	}
 	// The sentence vector has the configured norm.
 	var s float64
@@ -86,15 +90,51 @@ func TestEmbedderRemembersTrainingQuestions(t *testing.T) {
 	}
 	texts := []string{"how do I reset my pin", "我的卡丢了", "card arrival time"}
 	a, b := encodeAll(emb, texts), encodeAll(emb, texts)
-	if a[1] != nil || b[1] != nil {
-		t.Error("a Chinese question got an English sentence vector")
-	}
-	for _, i := range []int{0, 2} {
+	for i := range texts {
 		if len(a[i]) != emb.Dim() || &a[i][0] != &b[i][0] {
 			t.Errorf("%q was encoded again instead of remembered", texts[i])
 		}
 		if !slices.Equal(a[i], emb.Encode(texts[i])) {
 			t.Errorf("the remembered vector of %q differs from Encode's", texts[i])
 		}
+	}
+}
+
+// TestEmbedderChineseParaphrase: Chinese questions that share no
+// character with an article's examples are matched by meaning through the
+// dictionary reading.
+func TestEmbedderChineseParaphrase(t *testing.T) {
+	arts := []Article{
+		{ID: "repay", Examples: []string{"花呗怎么还款", "还款日是哪天", "可以提前还款吗", "还款失败怎么办"}},
+		{ID: "stolen", Examples: []string{"钱包被盗了怎么办", "币被偷走了", "资产被人转走了", "账户被黑了"}},
+		{ID: "fee", Examples: []string{"手续费是多少", "转账要收费吗", "矿工费太高了", "为什么扣了费用"}},
+		{ID: "download", Examples: []string{"在哪里下载App", "苹果手机怎么安装", "安卓版下载地址", "应用商店搜不到"}},
+	}
+	with, without := Train(arts), TrainWith(arts, Options{Calibrate: true})
+	misses := 0
+	for q, want := range map[string]string{
+		"遭窃":   "stolen", // suffer theft
+		"扒窃":   "stolen", // pickpocket
+		"交易成本": "fee",    // transaction cost
+		"佣金比例": "fee",    // commission rate
+	} {
+		if strings.ContainsFunc(q, func(r rune) bool {
+			return slices.ContainsFunc(arts, func(a Article) bool {
+				return slices.ContainsFunc(a.Examples, func(e string) bool { return strings.ContainsRune(e, r) })
+			})
+		}) {
+			t.Fatalf("%q shares a character with an example", q)
+		}
+		c, l := with.Match(q, 1)[0], without.Match(q, 1)[0]
+		t.Logf("%q: with the dictionary %s (%.2f), without %s (%.2f)", q, c.ArticleID, c.Confidence, l.ArticleID, l.Confidence)
+		if c.ArticleID != want {
+			t.Errorf("with the dictionary, Match(%q) = %s, want %s", q, c.ArticleID, want)
+		}
+		if l.ArticleID != want {
+			misses++
+		}
+	}
+	if misses == 0 {
+		t.Error("characters alone found every paraphrase; the test no longer shows what the dictionary adds")
 	}
 }

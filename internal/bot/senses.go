@@ -138,8 +138,11 @@ func newSenses(dict *gloss.Dictionary, emb Embedder, texts []string, k int) *sen
 // training questions: definitions are not questions and would only crowd
 // them out.
 func rawEncoder(e Embedder) Embedder {
-	if m, ok := e.(*memo); ok {
-		return m.Embedder
+	switch e := e.(type) {
+	case bilingual:
+		return e.en.Embedder
+	case *memo:
+		return e.Embedder
 	}
 	return e
 }

@@ -80,7 +80,10 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl 
 		p.body = greetingBody(locale)
 	case wantsHuman(q):
 		p.reason = ReasonRequest
-	case isSensitive(q) || (top.Category == stolenFunds && p.d.Confidence >= th.Suggest) ||
+	// A stolen-funds article escalates too when the bot would answer with
+	// it; below that it is only suggested: an off-topic question ("can I
+	// get a loan from you") may still score one highest, at 0.14.
+	case isSensitive(q) || (top.Category == stolenFunds && p.d.Confidence >= th.Answer && familiar) ||
 		c.Attributes[conversation.SecretAttribute] != "":
 		p.reason = ReasonSensitive
 		p.urgent = s.firstSteps(mdl, p.d.Candidates, locale)

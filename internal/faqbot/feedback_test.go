@@ -11,8 +11,9 @@ import (
 )
 
 func TestBotSuggestionsAndChoosing(t *testing.T) {
-	// An answer threshold no question reaches: the bot only suggests.
-	s := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.BotAnswer, c.BotSuggest = 0.999, 0.01 })
+	// An answer threshold no question reaches and a suggestion threshold
+	// every article does: the bot only suggests, always three.
+	s := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.BotAnswer, c.BotSuggest = 0.9999, 1e-12 })
 	s.EnableBot(t)
 	convID, tok := s.StartConversation(t)
 	a := s.Send(t, convID, tok, "q1", "跨链桥资产没到")

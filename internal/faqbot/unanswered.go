@@ -38,6 +38,10 @@ func (s *Service) Unanswered(ctx context.Context, days int) ([]Group, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(ds) == 0 {
+		// Nothing to group: do not wait for a model being trained.
+		return []Group{}, nil
+	}
 	mdl, err := s.models.get(ctx)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package faqbot_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
@@ -10,6 +11,10 @@ import (
 
 func TestUnansweredQuestionsAreGrouped(t *testing.T) {
 	eachBotServer(t, func(t *testing.T, s *apptest.Server) {
+		// Nothing asked yet: an empty list, not null.
+		if st, body := s.Do(t, "GET", "/api/v1/bot/unanswered", s.AdminToken, nil); st != http.StatusOK || !strings.Contains(string(body), `"groups":[]`) {
+			t.Fatalf("empty unanswered list: HTTP %d %s", st, body)
+		}
 		ask := func(q string) {
 			convID, tok := s.StartConversation(t)
 			a := s.Send(t, convID, tok, "q", q)

@@ -155,3 +155,18 @@ func (d *Dictionary) segment(r []rune, out []string) []string {
 	}
 	return out
 }
+
+// Read returns a word-by-word English reading of text for a sentence
+// encoder: each word of Words as the first definition of its Gloss
+// ("花呗怎么还款" → "Ant Check Later, … how? repayment"), letters and
+// digits as they are. Words without a definition are left out.
+func (d *Dictionary) Read(text string) string {
+	var parts []string
+	for _, w := range d.Words(text) {
+		g, _, _ := strings.Cut(d.Gloss(w), ";")
+		if g = strings.TrimSpace(g); g != "" {
+			parts = append(parts, g)
+		}
+	}
+	return strings.Join(parts, " ")
+}

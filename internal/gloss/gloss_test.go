@@ -85,3 +85,18 @@ func TestGloss(t *testing.T) {
 		t.Errorf("Gloss(\"\") = %q", got)
 	}
 }
+
+func TestRead(t *testing.T) {
+	d := dict(t)
+	for in, want := range map[string]string{
+		"转账多久到账":     "transfer how long? " + strings.TrimSpace(strings.Split(d.Gloss("到账"), ";")[0]),
+		"":           "",
+		"USDT转账":     "usdt transfer",
+		"？！":         "",
+		"how to 还款？": "how to repayment",
+	} {
+		if got := d.Read(in); got != want {
+			t.Errorf("Read(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

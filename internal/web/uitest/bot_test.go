@@ -144,8 +144,9 @@ func TestBotSuggestionsInTheChat(t *testing.T) {
 	if browsertest.Path() == "" {
 		browsertest.New(t) // skips with the install hint
 	}
-	// An answer threshold no question reaches: the bot only suggests.
-	srv := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.BotAnswer, c.BotSuggest = 0.999, 0.01 })
+	// An answer threshold no question reaches and a suggestion threshold
+	// every article does: the bot only suggests, always three.
+	srv := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.BotAnswer, c.BotSuggest = 0.9999, 1e-12 })
 	srv.EnableBot(t)
 	e := &env{srv: srv, browser: browsertest.New(t)}
 	visitor := e.person(t)
