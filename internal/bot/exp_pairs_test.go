@@ -29,6 +29,7 @@ func TestExperimentPairs(t *testing.T) {
 	senseCross = envF("SCROSS", b2f(senseCross)) != 0
 	senseEmbed = envF("SEMB", b2f(senseEmbed)) != 0
 	senseWords = envF("SWORDS", b2f(senseWords)) != 0
+	senseReading = envF("SREAD", b2f(senseReading)) != 0
 	var opts Options
 	if envF("SENSES", 1) != 0 {
 		var err error

@@ -12,9 +12,10 @@ import (
 	"github.com/huiying/huiying/internal/kb"
 )
 
-// TestExperimentDemoFolds (ZHEXP=1) measures giving the live matcher's
-// Chinese questions a dense vector from the dictionary (bilingual,
-// chineseVectors below; not in the product yet, see docs/bot.md). It holds
+// TestExperimentDemoFolds (ZHEXP=1) measures ways of giving the live
+// matcher's Chinese questions a dense vector from the dictionary (the
+// product's bilingual, and the alternatives expBilingual and
+// chineseVectors below; see docs/bot.md). It holds
 // out each fifth of the demo knowledge base's example questions in turn,
 // trains on the rest (all titles included), reports top-1 accuracy per
 // language, then prints the top two articles for a few probe questions

@@ -111,15 +111,24 @@ type model struct {
 }
 
 // Train trains a matcher on articles with the default options: calibrated
-// confidences and the English sentence encoder.
+// confidences and the sentence encoder (DefaultEmbedder). The same
+// articles as one of the last two trainings in this process get that
+// model back at once (recentMatchers).
 func Train(articles []Article) *Matcher {
-	emb, err := DefaultEmbedder()
-	if err != nil {
+	key := digest(articles)
+	if m := recent.get(key); m != nil {
+		return m
+	}
+	var m *Matcher
+	if emb, err := DefaultEmbedder(); err != nil {
 		// Only a damaged build fails to load the embedded encoder (its
 		// tests decode it); the matcher then reads words and characters.
-		return TrainWith(articles, Options{Calibrate: true})
+		m = TrainWith(articles, Options{Calibrate: true})
+	} else {
+		m = TrainWith(articles, Options{Calibrate: true, Embedder: emb})
 	}
-	return TrainWith(articles, Options{Calibrate: true, Embedder: emb})
+	recent.put(key, m)
+	return m
 }
 
 type example struct {
