@@ -23,7 +23,7 @@ func botEval(ctx context.Context, env Env, args []string) error {
 	split := fs.Float64("split", 0, "`fraction` of each category of --train to hold out as the test set")
 	seed := fs.Uint64("seed", 42, "seed of the split")
 	epochs := fs.Int("epochs", 0, "training epochs (0: default)")
-	useEncoder := fs.Bool("encoder", true, "add the English sentence encoder's vector to the features (false: words and characters only)")
+	useEncoder := fs.Bool("encoder", true, "add the sentence encoder's vector to the features, Chinese questions through their dictionary reading (false: words and characters only)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval --train TRAIN.csv (--test TEST.csv | --split 0.1 [--seed 42])\n\n"+
 			"Trains the FAQ matcher on TRAIN (one article per category, its texts as example\n"+
