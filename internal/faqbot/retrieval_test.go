@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/huiying/huiying/internal/kb"
-	"github.com/huiying/huiying/internal/store/storetest"
 )
 
 // demoModel trains the bot's model on the demo knowledge base, as a fresh
@@ -19,15 +18,7 @@ func demoModel(t *testing.T) *model {
 
 func demoModels(t *testing.T) (*model, *models) {
 	t.Helper()
-	db := storetest.SQLite(t)
-	ks := kb.NewStore(db, nil)
-	as, err := kb.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ks.UpsertAll(context.Background(), as, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, ks := demoStores(t)
 	ms := &models{kb: ks}
 	m, err := ms.get(context.Background())
 	if err != nil {

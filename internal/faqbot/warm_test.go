@@ -12,9 +12,10 @@ import (
 	"github.com/huiying/huiying/internal/store/storetest"
 )
 
-// Warm trains the model at start only when some inbox has the bot on.
-func TestWarmOnlyWithTheBotOn(t *testing.T) {
-	ctx := context.Background()
+// demoStores returns the conversation store and knowledge base of a new
+// SQLite database holding the demo articles.
+func demoStores(t *testing.T) (*conversation.Store, *kb.Store) {
+	t.Helper()
 	db := storetest.SQLite(t)
 	convs := conversation.NewStore(db, nil)
 	ks := kb.NewStore(db, nil)
@@ -22,9 +23,16 @@ func TestWarmOnlyWithTheBotOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ks.UpsertAll(ctx, as, nil); err != nil {
+	if err := ks.UpsertAll(context.Background(), as, nil); err != nil {
 		t.Fatal(err)
 	}
+	return convs, ks
+}
+
+// Warm trains the model at start only when some inbox has the bot on.
+func TestWarmOnlyWithTheBotOn(t *testing.T) {
+	ctx := context.Background()
+	convs, ks := demoStores(t)
 	in, err := convs.CreateInbox(ctx, "Email", conversation.ChannelEmail)
 	if err != nil {
 		t.Fatal(err)
@@ -56,16 +64,7 @@ func TestWarmOnlyWithTheBotOn(t *testing.T) {
 // background, before any question.
 func TestWarmInBackground(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.SQLite(t)
-	convs := conversation.NewStore(db, nil)
-	ks := kb.NewStore(db, nil)
-	as, err := kb.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ks.UpsertAll(ctx, as, nil); err != nil {
-		t.Fatal(err)
-	}
+	convs, ks := demoStores(t)
 	if _, err := convs.CreateInbox(ctx, "Web", conversation.ChannelWebChat); err != nil {
 		t.Fatal(err)
 	}
