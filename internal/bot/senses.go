@@ -223,7 +223,8 @@ func (s *senses) of(word string) sense {
 // synonym swapped in).
 func (s *senses) features(a, b string) []string {
 	wa, wb := s.dict.Words(a), s.dict.Words(b)
-	ga, gb := s.unshared(wa, wb), s.unshared(wb, wa)
+	ua, ub := unsharedWords(wa, wb), unsharedWords(wb, wa)
+	ga, gb := s.groups(ua), s.groups(ub)
 	var out []string
 	for k := range ga {
 		if gb[k] {
@@ -238,10 +239,10 @@ func (s *senses) features(a, b string) []string {
 		}
 	}
 	if senseWords {
-		for _, w := range unsharedWords(wa, wb) {
+		for _, w := range ua {
 			out = append(out, "dw:"+w)
 		}
-		for _, w := range unsharedWords(wb, wa) {
+		for _, w := range ub {
 			out = append(out, "dw:"+w)
 		}
 	}
@@ -258,13 +259,10 @@ func (s *senses) features(a, b string) []string {
 	return out
 }
 
-// unshared returns the groups of the words of a that b lacks.
-func (s *senses) unshared(a, b []string) map[int32]bool {
+// groups returns the groups of words that have one.
+func (s *senses) groups(words []string) map[int32]bool {
 	out := map[int32]bool{}
-	for _, w := range a {
-		if slices.Contains(b, w) {
-			continue
-		}
+	for _, w := range words {
 		if k := s.of(w).group; k >= 0 {
 			out[k] = true
 		}
