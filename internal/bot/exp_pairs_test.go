@@ -9,7 +9,7 @@ import (
 )
 
 // TestExperimentPairs (PAIRS=name; knobs PTREES, NTREE, DEPTH, TRATE,
-// SPARSE, SEEDS, SENSES, SCROSS, SEMB) measures the pair model on 10% AFQMC splits.
+// SUBS, COLS, SPARSE, SEEDS, SENSES, SCROSS, SEMB, PSTATS, PBAGS) measures the pair model on 10% AFQMC splits.
 func TestExperimentPairs(t *testing.T) {
 	if os.Getenv("PAIRS") == "" {
 		t.Skip()
@@ -25,11 +25,14 @@ func TestExperimentPairs(t *testing.T) {
 	pairTreeOptions.depth = int(envF("DEPTH", float64(pairTreeOptions.depth)))
 	pairTreeOptions.rate = envF("TRATE", pairTreeOptions.rate)
 	pairTreeOptions.minChild = envF("MINCHILD", pairTreeOptions.minChild)
+	pairTreeOptions.subsample = envF("SUBS", pairTreeOptions.subsample)
+	pairTreeOptions.colsample = envF("COLS", pairTreeOptions.colsample)
 	pairEmbedding = envF("EMB", b2f(pairEmbedding)) != 0
 	senseCross = envF("SCROSS", b2f(senseCross)) != 0
 	senseEmbed = envF("SEMB", b2f(senseEmbed)) != 0
 	senseWords = envF("SWORDS", b2f(senseWords)) != 0
 	senseReading = envF("SREAD", b2f(senseReading)) != 0
+	pairTargetStats = envF("PSTATS", b2f(pairTargetStats)) != 0
 	var opts Options
 	if envF("SENSES", 1) != 0 {
 		var err error
@@ -45,6 +48,7 @@ func TestExperimentPairs(t *testing.T) {
 		tr, te := SplitPairs(data, 0.1, seed)
 		start := time.Now()
 		opts.Epochs, opts.Rate, opts.L2 = int(envF("PEP", 0)), envF("PRATE", 0), envF("PL2", 0)
+		opts.PairBags = int(envF("PBAGS", 0))
 		m := TrainPairs(tr, opts)
 		el := time.Since(start)
 		r := EvaluatePairs(m, te)

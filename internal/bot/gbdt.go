@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"math/rand/v2"
 	"sort"
 )
 
@@ -29,6 +30,10 @@ type gbdtOptions struct {
 	rate     float64
 	lambda   float64 // L2 on leaf values
 	minChild float64 // least hessian in a leaf
+	// subsample and colsample, below 1, grow each tree on that share of
+	// the rows and of the features, drawn with seed (stochastic boosting).
+	subsample, colsample float64
+	seed                 uint64
 }
 
 const gbdtBins = 64
@@ -81,7 +86,8 @@ func fitGBDT(x [][]float64, y []bool, o gbdtOptions) *gbdt {
 	}
 	grad := make([]float64, n)
 	hess := make([]float64, n)
-	rows := make([]int32, n)
+	rows := make([]int32, 0, n)
+	rng := rand.New(rand.NewPCG(o.seed, 0x9b))
 	for range o.trees {
 		for i := range n {
 			p := 1 / (1 + math.Exp(-f[i]))
@@ -91,10 +97,19 @@ func fitGBDT(x [][]float64, y []bool, o gbdtOptions) *gbdt {
 			}
 			grad[i], hess[i] = p-t, math.Max(p*(1-p), 1e-6)
 		}
-		for i := range rows {
-			rows[i] = int32(i)
+		rows = rows[:0]
+		for i := range n {
+			if o.subsample <= 0 || o.subsample >= 1 || rng.Float64() < o.subsample {
+				rows = append(rows, int32(i))
+			}
 		}
 		b := treeBuilder{bins: bins, edges: edges, grad: grad, hess: hess, o: o}
+		if o.colsample > 0 && o.colsample < 1 {
+			b.skip = make([]bool, nf)
+			for f := range nf {
+				b.skip[f] = rng.Float64() >= o.colsample
+			}
+		}
 		b.grow(rows, 0)
 		for i := range n {
 			f[i] += treeValue(b.nodes, x[i])
@@ -109,6 +124,7 @@ type treeBuilder struct {
 	edges      [][]float64
 	grad, hess []float64
 	o          gbdtOptions
+	skip       []bool // features this tree may not split on (nil: none)
 	nodes      []treeNode
 }
 
@@ -129,7 +145,7 @@ func (b *treeBuilder) grow(rows []int32, depth int) int32 {
 	var hg, hh [gbdtBins]float64
 	for f, col := range b.bins {
 		nb := len(b.edges[f]) + 1
-		if nb < 2 {
+		if nb < 2 || b.skip != nil && b.skip[f] {
 			continue
 		}
 		clear(hg[:])

@@ -56,6 +56,9 @@ type Options struct {
 	// Dictionary, with Embedder, lets the pair model group Chinese words
 	// by the meaning of their English definitions (see senses).
 	Dictionary *gloss.Dictionary
+	// PairBags is the number of pair models TrainPairs averages (default
+	// pairBags; 1: one).
+	PairBags int
 
 	// Progress, when set, receives a line per epoch.
 	Progress io.Writer

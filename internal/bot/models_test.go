@@ -116,6 +116,29 @@ func TestFitGBDT(t *testing.T) {
 	if acc := float64(ok) / float64(len(x)); acc < 0.97 {
 		t.Errorf("boosted trees accuracy %.3f on XOR, want >= 0.97", acc)
 	}
+	// Stochastic boosting still learns it, the same for the same seed and
+	// differently for another.
+	o := gbdtOptions{trees: 50, depth: 3, rate: 0.3, lambda: 1, minChild: 5, subsample: 0.7, colsample: 0.7, seed: 1}
+	s1, s1again := fitGBDT(x, y, o), fitGBDT(x, y, o)
+	o.seed = 2
+	s2 := fitGBDT(x, y, o)
+	ok, differ := 0, false
+	for i := range x {
+		p := s1.prob(x[i])
+		if (p >= 0.5) == y[i] {
+			ok++
+		}
+		if p != s1again.prob(x[i]) {
+			t.Fatalf("row %d: %v, then %v with the same seed", i, p, s1again.prob(x[i]))
+		}
+		differ = differ || p != s2.prob(x[i])
+	}
+	if acc := float64(ok) / float64(len(x)); acc < 0.95 {
+		t.Errorf("stochastic boosted trees accuracy %.3f on XOR, want >= 0.95", acc)
+	}
+	if !differ {
+		t.Error("another seed grew the same trees")
+	}
 }
 
 func TestStringDistances(t *testing.T) {

@@ -8,8 +8,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -81,16 +84,19 @@ func SplitPairs(data []Pair, frac float64, seed uint64) (train, test []Pair) {
 }
 
 // PairModel says whether two questions mean the same: boosted trees over
-// dense pair features and two first-stage scores, a logistic regression
-// over hashed features of the characters and bigrams the two do and do not
-// share and a Siamese embedding model (see TrainPairs).
+// dense pair features, target statistics of the pair's differences and two
+// first-stage scores, a logistic regression over hashed features of the
+// characters and bigrams the two do and do not share and a Siamese
+// embedding model; several such models averaged (see TrainPairs).
 type PairModel struct {
 	idf       map[string]float64
 	defIDF    float64
 	w         []float32
-	trees     *gbdt      // nil: the logistic score alone
-	embed     *pairEmbed // nil when not used
-	senses    *senses    // nil without a dictionary
+	trees     *gbdt        // nil: the logistic score alone
+	embed     *pairEmbed   // nil when not used
+	senses    *senses      // nil without a dictionary
+	stats     *pairStats   // nil when not used (pairte.go)
+	bags      []*PairModel // when set, Prob is their mean (the fields above unused)
 	threshold float64
 }
 
@@ -181,16 +187,8 @@ func (pm *PairModel) pairFeatures(a, b string) []feat {
 		}
 	}
 	if pairSparse&8 != 0 {
-		ra := []rune(strings.ReplaceAll(normalize(a), " ", ""))
-		rb := []rune(strings.ReplaceAll(normalize(b), " ", ""))
-		for _, g := range alignGaps(ra, rb) {
-			x, y := g[0], g[1]
-			if x > y {
-				x, y = y, x
-			}
-			if len(x)+len(y) <= 24 { // short substitutions only
-				add("g:"+x+"|"+y, 1)
-			}
+		for _, g := range substitutions(a, b) {
+			add("g:"+g, 1)
 		}
 	}
 	la, lb := float64(len([]rune(a))), float64(len([]rune(b)))
@@ -210,6 +208,24 @@ func (pm *PairModel) pairFeatures(a, b string) []feat {
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].idx < out[j].idx || out[i].idx == out[j].idx && out[i].val < out[j].val
 	})
+	return out
+}
+
+// substitutions returns the short substitutions of the character
+// alignment of a and b (alignGaps) as "x|y", the two in sorted order.
+func substitutions(a, b string) []string {
+	ra := []rune(strings.ReplaceAll(normalize(a), " ", ""))
+	rb := []rune(strings.ReplaceAll(normalize(b), " ", ""))
+	var out []string
+	for _, g := range alignGaps(ra, rb) {
+		x, y := g[0], g[1]
+		if x > y {
+			x, y = y, x
+		}
+		if len(x)+len(y) <= 24 { // short substitutions only
+			out = append(out, x+"|"+y)
+		}
+	}
 	return out
 }
 
@@ -241,9 +257,12 @@ func grams(s string) [3]map[string]bool {
 // epochs, rate 0.02, L2 1e-4) and a Siamese embedding model (pairembed.go)
 // each give a score; boosted trees then combine the scores with dense
 // features (lengths, overlaps, edit distance, negation and question-kind
-// mismatches) into the probability. So that the trees do not learn to
-// trust a score that has seen the pair, they are trained on out-of-fold
-// scores (pairFolds folds). The decision threshold is 0.5.
+// mismatches) and the target statistics of the pair's differences
+// (pairte.go) into the probability. So that the trees do not learn to
+// trust a score or a statistic that has seen the pair, they are trained
+// on out-of-fold values (pairFolds folds). Options.PairBags such models
+// (default pairBags), each trained on the pairs in another order with
+// stochastic trees, are averaged. The decision threshold is 0.5.
 func TrainPairs(data []Pair, opts Options) *PairModel {
 	if opts.Epochs == 0 {
 		opts.Epochs = 2
@@ -255,7 +274,65 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		opts.L2 = 1e-4
 	}
 	opts = opts.withDefaults()
-	pm := &PairModel{idf: map[string]float64{}, threshold: 0.5}
+	var sn *senses
+	if opts.Dictionary != nil && opts.Embedder != nil {
+		texts := make([]string, 0, 2*len(data))
+		for _, p := range data {
+			texts = append(texts, p.A, p.B)
+		}
+		start := time.Now()
+		sn = newSenses(opts.Dictionary, opts.Embedder, texts, senseClusters)
+		if sn != nil && opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "pairs: %d words, %d with definitions, in %d groups (%s)\n",
+				len(sn.words), sn.known, sn.k, time.Since(start).Round(time.Millisecond))
+		}
+	}
+	bags := opts.PairBags
+	if bags == 0 {
+		bags = pairBags
+	}
+	if bags <= 1 {
+		return trainPairs(data, opts, sn, 0)
+	}
+	// Each model sees the pairs in another order (other folds, other
+	// shuffles of the logistic regression and the embeddings) and its
+	// trees draw other rows and features; averaging them steadies the
+	// probabilities.
+	pm := &PairModel{bags: make([]*PairModel, bags), senses: sn, threshold: 0.5}
+	start := time.Now()
+	sem := make(chan struct{}, min(runtime.GOMAXPROCS(0), bags))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for b := range bags {
+		d, o := data, opts
+		o.Progress = nil
+		if b > 0 {
+			d = slices.Clone(data)
+			rng := rand.New(rand.NewPCG(uint64(b), 99))
+			rng.Shuffle(len(d), func(i, j int) { d[i], d[j] = d[j], d[i] })
+			o.Seed += uint64(b)
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			pm.bags[b] = trainPairs(d, o, sn, b)
+			if opts.Progress != nil {
+				mu.Lock()
+				done++
+				fmt.Fprintf(opts.Progress, "pairs: model %d of %d trained (%s)\n", done, bags, time.Since(start).Round(time.Millisecond))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return pm
+}
+
+// trainPairs is TrainPairs for one model with the word groups already
+// built (nil: none); bag seeds the trees' sampling.
+func trainPairs(data []Pair, opts Options, sn *senses, bag int) *PairModel {
+	pm := &PairModel{idf: map[string]float64{}, threshold: 0.5, senses: sn}
 	df := map[string]int{}
 	n := 0
 	for _, p := range data {
@@ -273,18 +350,6 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 		pm.idf[x] = math.Log(float64(n+1)/float64(d+1)) + 1
 	}
 	pm.defIDF = math.Log(float64(n+1)) + 1
-	if opts.Dictionary != nil && opts.Embedder != nil {
-		texts := make([]string, 0, 2*len(data))
-		for _, p := range data {
-			texts = append(texts, p.A, p.B)
-		}
-		start := time.Now()
-		pm.senses = newSenses(opts.Dictionary, opts.Embedder, texts, senseClusters)
-		if pm.senses != nil && opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "pairs: %d words, %d with definitions, in %d groups (%s)\n",
-				len(pm.senses.words), pm.senses.known, pm.senses.k, time.Since(start).Round(time.Millisecond))
-		}
-	}
 	xs := make([][]feat, len(data))
 	ys := make([]bool, len(data))
 	for i, p := range data {
@@ -331,6 +396,30 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 			rows[i] = append(rows[i], oofX[i])
 		}
 	}
+	if pairTargetStats {
+		pos := 0
+		for _, y := range ys {
+			if y {
+				pos++
+			}
+		}
+		pm.stats = newPairStats(float64(pos) / float64(len(ys)))
+		folds := make([]*pairStats, pairFolds)
+		for f := range folds {
+			folds[f] = newPairStats(pm.stats.prior)
+		}
+		keys := make([][pairStatFams][]string, len(data))
+		for i, p := range data {
+			keys[i] = pm.pairKeys(p.A, p.B)
+			pm.stats.add(&keys[i], ys[i])
+			folds[i%pairFolds].add(&keys[i], ys[i])
+		}
+		for i := range rows {
+			rows[i] = append(rows[i], pm.stats.features(&keys[i], folds[i%pairFolds])...)
+		}
+	}
+	treeOpts := pairTreeOptions
+	treeOpts.seed = uint64(bag)
 	if pairCVThreshold {
 		// Choose the threshold that maximises accuracy on one fold the
 		// trees did not see.
@@ -343,14 +432,14 @@ func TrainPairs(data []Pair, opts Options) *PairModel {
 				tr, ty = append(tr, rows[i]), append(ty, ys[i])
 			}
 		}
-		g := fitGBDT(tr, ty, pairTreeOptions)
+		g := fitGBDT(tr, ty, treeOpts)
 		ps := make([]float64, len(ho))
 		for i, r := range ho {
 			ps[i] = g.prob(r)
 		}
 		pm.threshold = bestThreshold(ps, hy)
 	}
-	pm.trees = fitGBDT(rows, ys, pairTreeOptions)
+	pm.trees = fitGBDT(rows, ys, treeOpts)
 	return pm
 }
 
@@ -395,7 +484,8 @@ var (
 	pairFolds       = 5
 	pairEmbedding   = true  // the Siamese embedding score as a tree input
 	pairCVThreshold = false // measured: a noisier threshold than 0.5
-	pairTreeOptions = gbdtOptions{trees: 200, depth: 5, rate: 0.05, lambda: 1, minChild: 5}
+	pairTreeOptions = gbdtOptions{trees: 200, depth: 5, rate: 0.05, lambda: 1, minChild: 5, subsample: 0.8, colsample: 0.8}
+	pairBags        = 5 // models averaged (Options.PairBags)
 )
 
 // fitPairLR runs AdaGrad logistic regression on hashed pair features.
@@ -442,6 +532,13 @@ func dotFeat(w []float32, x []feat) float64 {
 
 // Prob is the probability that a and b mean the same.
 func (pm *PairModel) Prob(a, b string) float64 {
+	if len(pm.bags) > 0 {
+		var sum float64
+		for _, m := range pm.bags {
+			sum += m.Prob(a, b)
+		}
+		return sum / float64(len(pm.bags))
+	}
 	z := dotFeat(pm.w, pm.pairFeatures(a, b))
 	if pm.trees == nil {
 		return 1 / (1 + math.Exp(-z))
@@ -449,6 +546,10 @@ func (pm *PairModel) Prob(a, b string) float64 {
 	row := append(pm.pairDense(a, b), z)
 	if pm.embed != nil {
 		row = append(row, pm.embed.pairScore(a, b))
+	}
+	if pm.stats != nil {
+		k := pm.pairKeys(a, b)
+		row = append(row, pm.stats.features(&k, nil)...)
 	}
 	return pm.trees.prob(row)
 }
@@ -475,6 +576,20 @@ func EvaluatePairs(pm *PairModel, test []Pair) PairReport {
 	if len(test) == 0 {
 		return r
 	}
+	probs := make([]float64, len(test))
+	for i, t := range test {
+		probs[i] = pm.Prob(t.A, t.B)
+	}
+	return pairReport(probs, pm.threshold, test)
+}
+
+// pairReport measures the probabilities probs of the pairs test, deciding
+// "same" at threshold.
+func pairReport(probs []float64, threshold float64, test []Pair) PairReport {
+	r := PairReport{N: len(test)}
+	if len(test) == 0 {
+		return r
+	}
 	type pr struct {
 		p    float64
 		same bool
@@ -482,8 +597,8 @@ func EvaluatePairs(pm *PairModel, test []Pair) PairReport {
 	ps := make([]pr, len(test))
 	ok, pos := 0, 0
 	for i, t := range test {
-		ps[i] = pr{pm.Prob(t.A, t.B), t.Same}
-		if (ps[i].p >= pm.threshold) == t.Same {
+		ps[i] = pr{probs[i], t.Same}
+		if (ps[i].p >= threshold) == t.Same {
 			ok++
 		}
 		if t.Same {

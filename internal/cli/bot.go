@@ -63,6 +63,7 @@ func botEvalPairs(ctx context.Context, env Env, args []string) error {
 	testPath := fs.String("test", "", "test JSON lines `file`; without it, --split of --train is held out")
 	split := fs.Float64("split", 0, "`fraction` of --train (stratified by label) to hold out as the test set")
 	seed := fs.Uint64("seed", 42, "seed of the split")
+	bags := fs.Int("bags", 0, "pair models trained on reshuffled pairs and averaged (0: the default, 5; 1: a single model)")
 	useSenses := fs.Bool("dictionary", true, "group Chinese words by the meaning of their English definitions (CC-CEDICT and the sentence encoder; false: characters only)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval-pairs --train TRAIN.json (--test TEST.json | --split 0.1 [--seed 42])\n\n"+
@@ -73,12 +74,17 @@ func botEvalPairs(ctx context.Context, env Env, args []string) error {
 	if err := parseEvalArgs(fs, args, trainPath, testPath, split); err != nil {
 		return err
 	}
+	if *bags < 0 {
+		fs.Usage()
+		fmt.Fprintln(env.Stderr, "\nbot eval-pairs: --bags must be 0 or more")
+		return ErrUsage
+	}
 	train, test, err := loadEval(ctx, *trainPath, *testPath, *split, *seed, bot.ReadPairs, bot.SplitPairs)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "bot eval-pairs: training on %d pairs, testing on %d\n", len(train), len(test))
-	opts := bot.Options{Progress: env.Stderr}
+	opts := bot.Options{Progress: env.Stderr, PairBags: *bags}
 	if *useSenses {
 		if opts.Embedder, err = bot.DefaultEmbedder(); err != nil {
 			return err
@@ -122,6 +128,14 @@ func loadEval[T any](ctx context.Context, trainPath, testPath string, split floa
 		}
 	} else {
 		train, test = splitFn(train, split, seed)
+	}
+	switch {
+	case len(train) == 0:
+		return nil, nil, fmt.Errorf("%s: no training examples; give a file with a header row and at least one example", trainPath)
+	case len(test) == 0 && testPath != "":
+		return nil, nil, fmt.Errorf("%s: no test examples; give a file with a header row and at least one example", testPath)
+	case len(test) == 0:
+		return nil, nil, fmt.Errorf("--split %g of %s holds out nothing; use a larger fraction or --test", split, trainPath)
 	}
 	return train, test, ctx.Err()
 }
