@@ -1,6 +1,9 @@
 package bot
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Target statistics of what tells a pair's sides apart. For every
 // substitution of the character alignment (花|借), every character and
@@ -45,6 +48,7 @@ func (pm *PairModel) pairKeys(a, b string) [pairStatFams][]string {
 				k[n] = append(k[n], g)
 			}
 		}
+		slices.Sort(k[n]) // the mean must not depend on map order
 	}
 	if pm.senses != nil {
 		wa, wb := pm.senses.dict.Words(a), pm.senses.dict.Words(b)
