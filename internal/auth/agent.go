@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -63,6 +62,7 @@ func (a Agent) NeedsTOTPSetup() bool { return a.Role == RoleAdmin && !a.TOTPEnab
 type Service struct {
 	db  *store.DB
 	now func() time.Time
+	pw  *hasher // every argon2id hash and check goes through it
 }
 
 // NewService returns a Service on db.
@@ -70,7 +70,7 @@ func NewService(db *store.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, pw: newHasher()}
 }
 
 // CreateAgent adds an agent with the given password.
@@ -85,7 +85,7 @@ func (s *Service) CreateAgent(ctx context.Context, email, name string, role Role
 	if len(password) < 10 {
 		return Agent{}, apperr.New(apperr.Invalid, "password must have at least 10 characters")
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.pw.hash(ctx, password)
 	if err != nil {
 		return Agent{}, err
 	}
@@ -176,19 +176,16 @@ func (s *Service) Login(ctx context.Context, email, password string) (Agent, err
 		return Agent{}, fmt.Errorf("login: %w", err)
 	}
 	if err != nil {
-		// Spend the time a real check takes, so the answer's timing does not
-		// tell which emails belong to an active agent.
-		CheckPassword(decoyHash(), password)
+		if err := s.pw.checkDecoy(ctx, password); err != nil {
+			return Agent{}, err
+		}
 		return Agent{}, apperr.New(apperr.Unauthorized, "wrong email or password")
 	}
-	if !CheckPassword(hash, password) {
+	if ok, err := s.pw.check(ctx, hash, password); err != nil || !ok {
+		if err != nil {
+			return Agent{}, err
+		}
 		return Agent{}, apperr.New(apperr.Unauthorized, "wrong email or password")
 	}
 	return s.AgentByID(ctx, id)
 }
-
-// decoyHash is a hash of a random password, checked when no agent matches.
-var decoyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword(NewPassword())
-	return h
-})

@@ -22,8 +22,11 @@ const MinPasswordChars = 10
 //
 // The new password must have at least MinPasswordChars characters and
 // differ from the current one (400 invalid); a wrong current password is
-// 401 unauthorized and changes nothing.
-func (s *Service) ChangePassword(ctx context.Context, agentID, current, next, keepSession string) error {
+// 401 unauthorized and changes nothing. Checking the current password is
+// an attempt like a sign-in: it counts against the same limits for the
+// agent's email and the client address ip (429 rate_limited when one is
+// reached).
+func (s *Service) ChangePassword(ctx context.Context, agentID, current, next, keepSession, ip string) error {
 	if current == "" {
 		return apperr.New(apperr.Invalid, "current_password is required")
 	}
@@ -33,9 +36,9 @@ func (s *Service) ChangePassword(ctx context.Context, agentID, current, next, ke
 	if next == current {
 		return apperr.New(apperr.Invalid, "the new password must differ from the current one")
 	}
-	var oldHash string
+	var oldHash, email string
 	var active int
-	err := s.db.QueryRow(ctx, "SELECT password_hash, active FROM agents WHERE id = ?", agentID).Scan(&oldHash, &active)
+	err := s.db.QueryRow(ctx, "SELECT password_hash, active, email FROM agents WHERE id = ?", agentID).Scan(&oldHash, &active, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return apperr.New(apperr.NotFound, "agent %q not found", agentID)
 	}
@@ -45,10 +48,10 @@ func (s *Service) ChangePassword(ctx context.Context, agentID, current, next, ke
 	if active != 1 {
 		return apperr.New(apperr.Unauthorized, "the agent is deactivated")
 	}
-	if !CheckPassword(oldHash, current) {
-		return apperr.New(apperr.Unauthorized, "current password is wrong")
+	if err := s.checkAttempt(ctx, email, ip, oldHash, current, "current password is wrong"); err != nil {
+		return err
 	}
-	newHash, err := HashPassword(next)
+	newHash, err := s.pw.hash(ctx, next)
 	if err != nil {
 		return err
 	}

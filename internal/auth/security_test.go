@@ -105,8 +105,8 @@ func TestTOTPEnrollAndSignIn(t *testing.T) {
 		}
 
 		// Disabling needs the password; then sign-in needs no code again.
-		wantCode(t, "disable with wrong password", svc.DisableTOTP(ctx, a.ID, "wrong password!"), apperr.Unauthorized)
-		if err := svc.DisableTOTP(ctx, a.ID, pw); err != nil {
+		wantCode(t, "disable with wrong password", svc.DisableTOTP(ctx, a.ID, "wrong password!", "192.0.2.1"), apperr.Unauthorized)
+		if err := svc.DisableTOTP(ctx, a.ID, pw, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.SignIn(ctx, creds); err != nil {
@@ -130,7 +130,7 @@ func TestTOTPEnrollAndSignIn(t *testing.T) {
 		if _, err := svc.ConfirmTOTP(ctx, admin.ID, code); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, "admin disables TOTP", svc.DisableTOTP(ctx, admin.ID, pw), apperr.Forbidden)
+		wantCode(t, "admin disables TOTP", svc.DisableTOTP(ctx, admin.ID, pw, "192.0.2.1"), apperr.Forbidden)
 	})
 }
 
@@ -149,14 +149,14 @@ func TestSignInLockout(t *testing.T) {
 		bad.Password = "not the password"
 
 		// Failures below the limit, then a success, clear the count.
-		for range auth.MaxLoginFailuresEmail - 1 {
+		for range auth.MaxLoginFailuresPair - 1 {
 			_, err := svc.SignIn(ctx, bad)
 			wantCode(t, "wrong password", err, apperr.Unauthorized)
 		}
 		if _, err := svc.SignIn(ctx, good); err != nil {
 			t.Fatalf("sign in after 9 failures: %v", err)
 		}
-		for i := range auth.MaxLoginFailuresEmail {
+		for i := range auth.MaxLoginFailuresPair {
 			_, err := svc.SignIn(ctx, bad)
 			wantCode(t, "wrong password", err, apperr.Unauthorized)
 			clk.advance(time.Second * time.Duration(i))
@@ -169,7 +169,7 @@ func TestSignInLockout(t *testing.T) {
 			t.Fatalf("lockout message %q does not say when to retry", err)
 		}
 		ghost := auth.Credentials{Email: "nobody@example.com", Password: "whatever pw", IP: "192.0.2.9"}
-		for range auth.MaxLoginFailuresEmail {
+		for range auth.MaxLoginFailuresPair {
 			_, err := svc.SignIn(ctx, ghost)
 			wantCode(t, "unknown email", err, apperr.Unauthorized)
 		}

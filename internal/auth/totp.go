@@ -105,14 +105,17 @@ func (s *Service) ConfirmTOTP(ctx context.Context, agentID, code string) ([]stri
 }
 
 // DisableTOTP turns two-factor sign-in off after checking the password.
-// Admins cannot: it is required for them.
-func (s *Service) DisableTOTP(ctx context.Context, agentID, password string) error {
+// Admins cannot: it is required for them. The password check counts
+// against the sign-in limits for the agent's email and the client address
+// ip, as ChangePassword's does.
+func (s *Service) DisableTOTP(ctx context.Context, agentID, password, ip string) error {
 	if password == "" {
 		return apperr.New(apperr.Invalid, "password is required")
 	}
 	var role Role
-	var hash, secret string
-	err := s.db.QueryRow(ctx, "SELECT role, password_hash, totp_secret FROM agents WHERE id = ?", agentID).Scan(&role, &hash, &secret)
+	var hash, secret, email string
+	err := s.db.QueryRow(ctx, "SELECT role, password_hash, totp_secret, email FROM agents WHERE id = ?",
+		agentID).Scan(&role, &hash, &secret, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return apperr.New(apperr.NotFound, "agent %q not found", agentID)
 	}
@@ -122,8 +125,8 @@ func (s *Service) DisableTOTP(ctx context.Context, agentID, password string) err
 	if role == RoleAdmin {
 		return apperr.New(apperr.Forbidden, "two-factor sign-in is required for admins and cannot be turned off")
 	}
-	if !CheckPassword(hash, password) {
-		return apperr.New(apperr.Unauthorized, "password is wrong")
+	if err := s.checkAttempt(ctx, email, ip, hash, password, "password is wrong"); err != nil {
+		return err
 	}
 	if secret == "" {
 		return apperr.New(apperr.Conflict, "two-factor sign-in is not on")

@@ -23,7 +23,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 			keep = c.Value
 		}
 	}
-	if err := s.Auth.ChangePassword(r.Context(), agentFrom(r).ID, req.CurrentPassword, req.NewPassword, keep); err != nil {
+	if err := s.Auth.ChangePassword(r.Context(), agentFrom(r).ID, req.CurrentPassword, req.NewPassword, keep,
+		clientIP(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

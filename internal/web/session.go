@@ -35,7 +35,9 @@ func newSessionResponse(sess auth.Session) sessionResponse {
 // site's page is refused, so no site can sign a visitor in to an account of
 // its choosing (login CSRF); clients that send no Origin (curl, scripts)
 // are not browsers and may sign in. Failures count towards the sign-in
-// rate limits (auth.SignIn) and are recorded in the audit log.
+// rate limits (auth.SignIn) and are recorded in the audit log; refused
+// attempts (429) are only counted, with an entry at the 1st, 10th, 100th…
+// refusal by the same limit in a window, so a flood cannot fill the log.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Origin") != "" && !sameOrigin(r) {
 		s.fail(w, r, apperr.New(apperr.Forbidden, "sign in from this server's own console page; Origin %q is not %s",
@@ -55,11 +57,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	res, err := s.Auth.SignIn(r.Context(), auth.Credentials{Email: req.Email, Password: req.Password,
 		TOTPCode: req.TOTPCode, RecoveryCode: req.RecoveryCode, IP: clientIP(r)})
 	if err != nil {
-		if code := apperr.CodeOf(err); code != "" {
-			email := strings.ToLower(strings.TrimSpace(req.Email))
-			if len(email) > 200 {
-				email = email[:200]
+		email := strings.ToLower(strings.TrimSpace(req.Email))
+		if len(email) > 200 {
+			email = email[:200]
+		}
+		switch code := apperr.CodeOf(err); {
+		case res.Refused != nil:
+			if tenfold(res.Refused.Count) {
+				s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorEmail: email,
+					Action: "session.sign_in_refused", TargetType: "agent",
+					Details: map[string]any{"limit": res.Refused.Limit, "refused": res.Refused.Count}})
 			}
+		case code != "":
 			s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: res.Agent.ID, ActorEmail: email,
 				Action: "session.sign_in_failed", TargetType: "agent", TargetID: res.Agent.ID,
 				Details: map[string]any{"reason": code}})
@@ -92,6 +101,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	setSessionCookie(w, r, secret, auth.SessionTTL)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, newSessionResponse(sess))
+}
+
+// tenfold reports whether n is 1, 10, 100, …: the refusal counts that get
+// an audit entry.
+func tenfold(n int64) bool {
+	for n >= 10 && n%10 == 0 {
+		n /= 10
+	}
+	return n == 1
 }
 
 // getSession tells the console whether it is signed in, and as whom.

@@ -45,7 +45,7 @@ func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Auth.DisableTOTP(r.Context(), agentFrom(r).ID, req.Password); err != nil {
+	if err := s.Auth.DisableTOTP(r.Context(), agentFrom(r).ID, req.Password, clientIP(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
