@@ -50,7 +50,8 @@ type App struct {
 	in   *intake.Service
 	web  *web.Server
 	// Retention is the background purge of old closed conversations
-	// (--retention-days); Serve runs it hourly.
+	// (--retention-days) and audit log entries (--audit-retention-days);
+	// Serve runs it hourly.
 	Retention Retention
 }
 
@@ -100,7 +101,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	a.in = intake.New(a.Convs, sg, log, intake.Options{Committed: a.disp.Notify})
 	files := attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")}
-	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays, Now: time.Now, Log: log}
+	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays,
+		DB: db, AuditDays: cfg.AuditRetentionDays, Now: time.Now, Log: log}
 	a.web = web.New(web.Deps{
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
 		KB: a.KB, Bot: a.Bot,

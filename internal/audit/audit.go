@@ -146,3 +146,25 @@ func List(ctx context.Context, db *store.DB, f Filter, limitCap int) ([]Entry, e
 	}
 	return out, rows.Err()
 }
+
+// Prune deletes the entries recorded before cutoff, at most batch per
+// transaction so a first prune of a large backlog does not hold the write
+// lock for long, and returns how many it deleted.
+func Prune(ctx context.Context, db *store.DB, cutoff time.Time, batch int) (int, error) {
+	total := 0
+	for {
+		res, err := db.Exec(ctx, "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ?)",
+			cutoff.UnixMilli(), batch)
+		if err != nil {
+			return total, fmt.Errorf("audit: delete entries before %s: %w", cutoff.UTC().Format(time.RFC3339), err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("audit: delete entries: %w", err)
+		}
+		total += int(n)
+		if int(n) < batch {
+			return total, nil
+		}
+	}
+}

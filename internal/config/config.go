@@ -35,6 +35,9 @@ type Config struct {
 	// RetentionDays: closed conversations idle this long are deleted; 0 keeps
 	// everything.
 	RetentionDays int
+	// AuditRetentionDays: audit log entries older than this are deleted; 0
+	// keeps them forever.
+	AuditRetentionDays int
 	// LLMURL is the OpenAI-compatible server that phrases bot answers;
 	// empty turns it off. LLMModel is the model asked.
 	LLMURL, LLMModel string
@@ -67,6 +70,7 @@ var Options = []Option{
 	{"shutdown-timeout", "HUIYING_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for connections to drain"},
 	{"explorers", "HUIYING_EXPLORERS", "", `block explorer links as JSON chain → {"address","tx"} templates with {value}, merged over the defaults (etherscan.io, tronscan.org, mempool.space, solscan.io); chains: evm, tron, bitcoin, solana`},
 	{"retention-days", "HUIYING_RETENTION_DAYS", "0", "delete closed conversations (messages, events, attachments) idle for this many days; 0 keeps them forever"},
+	{"audit-retention-days", "HUIYING_AUDIT_RETENTION_DAYS", "365", "delete audit log entries older than this many days (hourly); 0 keeps them forever"},
 	{"llm-url", "HUIYING_LLM_URL", "", "OpenAI-compatible server (base URL, e.g. http://127.0.0.1:11434) that phrases bot answers from the top articles; empty turns it off; API key from $" + EnvLLMAPIKey},
 	{"llm-model", "HUIYING_LLM_MODEL", "gpt-4o-mini", "model asked at --llm-url"},
 	{"bot-answer-threshold", "HUIYING_BOT_ANSWER_THRESHOLD", "0.6", "the FAQ bot answers with the top article when its confidence is at least this (0–1)"},
@@ -106,6 +110,9 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		}
 		if c.RetentionDays, err = strconv.Atoi(*vals["retention-days"]); err != nil || c.RetentionDays < 0 {
 			errs = append(errs, fmt.Errorf("--retention-days must be a whole number of days ≥ 0, got %q", *vals["retention-days"]))
+		}
+		if c.AuditRetentionDays, err = strconv.Atoi(*vals["audit-retention-days"]); err != nil || c.AuditRetentionDays < 0 {
+			errs = append(errs, fmt.Errorf("--audit-retention-days must be a whole number of days ≥ 0, got %q", *vals["audit-retention-days"]))
 		}
 		c.BotAnswer, err = strconv.ParseFloat(*vals["bot-answer-threshold"], 64)
 		if err != nil || c.BotAnswer <= 0 || c.BotAnswer > 1 {

@@ -107,6 +107,32 @@ func TestExplorersAndRetention(t *testing.T) {
 	}
 }
 
+func TestAuditRetention(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+		err  bool
+	}{{nil, 365, false}, {[]string{"--audit-retention-days", "0"}, 0, false}, {[]string{"--audit-retention-days", "90"}, 90, false},
+		{[]string{"--audit-retention-days", "-1"}, 0, true}, {[]string{"--audit-retention-days", "a year"}, 0, true}} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		build := Register(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		c, err := build()
+		if tc.err {
+			if err == nil || !strings.Contains(err.Error(), "--audit-retention-days") {
+				t.Errorf("%v: err %v", tc.args, err)
+			}
+			continue
+		}
+		if err != nil || c.AuditRetentionDays != tc.want {
+			t.Errorf("%v: %d, %v; want %d", tc.args, c.AuditRetentionDays, err, tc.want)
+		}
+	}
+}
+
 func TestLLMSettings(t *testing.T) {
 	t.Setenv(EnvLLMAPIKey, "sk-from-env")
 	t.Setenv("HUIYING_LLM_MODEL", "qwen2.5:7b")
