@@ -26,6 +26,9 @@ const (
 	// AsksForSecret refuses an agent reply that asks the user for a
 	// mnemonic, private key or keystore (see internal/safety).
 	AsksForSecret = "asks_for_secret" // 400
+	// ContainsSecret refuses an upload whose content is a keystore or holds
+	// a mnemonic or private key (see internal/guard); nothing is stored.
+	ContainsSecret = "contains_secret" // 422
 
 	// TOTPRequired (401): the password was right, and the agent has
 	// two-factor sign-in on; send totp_code or recovery_code as well.

@@ -117,5 +117,39 @@ func Sniff(head []byte) (string, error) {
 	return ct, nil
 }
 
+// extensions are the file name endings that fit each accepted type; the
+// first is the one given to a file whose name does not fit.
+var extensions = map[string][]string{
+	"image/png": {".png"}, "image/jpeg": {".jpg", ".jpeg"}, "image/gif": {".gif"}, "image/webp": {".webp"},
+	"application/pdf": {".pdf"}, "text/plain; charset=utf-8": {".txt", ".csv", ".log", ".json"},
+}
+
+// FileName returns name with an extension that fits the sniffed content
+// type ct: "photo.JPG" stays, "invoice.html" sent as text becomes
+// "invoice.txt", "setup.exe" that is a PNG becomes "setup.png". The name is
+// what a browser saves the download as, so it must not promise a type the
+// bytes are not (a saved .html or .exe would be opened as one).
+func FileName(name, ct string) string {
+	exts, ok := extensions[ct]
+	if !ok {
+		return name
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range exts {
+		if ext == e {
+			return name
+		}
+	}
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	if stem == "" {
+		stem = "file"
+	}
+	return stem + exts[0]
+}
+
+// IsText reports whether ct is text, whose content the caller must read
+// through the secret guard before storing it.
+func IsText(ct string) bool { return strings.HasPrefix(ct, "text/") }
+
 // IsImage reports whether ct may be shown inline.
 func IsImage(ct string) bool { return strings.HasPrefix(ct, "image/") }

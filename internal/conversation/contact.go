@@ -21,19 +21,30 @@ type NewContact struct {
 	ExternalID string // verified by the caller (e.g. HMAC-signed by the wallet app)
 }
 
-// Validate checks lengths and the email syntax.
+// Validate checks lengths and the email syntax. The visitor types the name
+// and email, so they pass the secret guard like a message: a mnemonic or
+// key in the name is replaced by the guard's marker, and an email holding
+// one is refused (an address with a marker in it would be no address).
+// Control characters are dropped from the name.
 func (n *NewContact) Validate() error {
-	n.Name, n.Email = strings.TrimSpace(n.Name), strings.TrimSpace(n.Email)
+	n.Name, n.Email = RedactName(n.Name), strings.TrimSpace(n.Email)
 	if utf8.RuneCountInString(n.Name) > 200 {
 		return apperr.New(apperr.Invalid, "name is longer than 200 characters")
 	}
 	if n.Email != "" {
-		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > 320 {
+		if len(SecretKinds(n.Email)) > 0 {
+			return apperr.New(apperr.Invalid, "the email looks like it holds a seed phrase or private key, so it was not saved; "+
+				"never share them with anyone (邮箱中疑似包含助记词或私钥，未被保存；请勿向任何人透露)")
+		}
+		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > 320 || hasControl(n.Email) {
 			return apperr.New(apperr.Invalid, "email %q is not a valid address", n.Email)
 		}
 	}
 	if len(n.ExternalID) > 200 {
 		return apperr.New(apperr.Invalid, "user id is longer than 200 characters")
+	}
+	if hasControl(n.ExternalID) {
+		return apperr.New(apperr.Invalid, "user id contains control characters")
 	}
 	return nil
 }

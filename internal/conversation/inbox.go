@@ -19,7 +19,7 @@ const (
 
 // CreateInbox adds an inbox with a fresh public key and HMAC secret.
 func (s *Store) CreateInbox(ctx context.Context, name, channel string) (Inbox, error) {
-	name = strings.TrimSpace(name)
+	name = CleanName(name)
 	if name == "" {
 		return Inbox{}, apperr.New(apperr.Invalid, "inbox name is required")
 	}

@@ -50,10 +50,7 @@ func (m *NewMessage) Validate() error {
 	if n := utf8.RuneCountInString(m.Body); n > MaxBodyRunes {
 		return apperr.New(apperr.TooLarge, "message body has %d characters; the limit is %d", n, MaxBodyRunes)
 	}
-	if len(m.ClientMessageID) > 100 {
-		return apperr.New(apperr.Invalid, "client_message_id is longer than 100 characters")
-	}
-	return nil
+	return ValidateClientMessageID(m.ClientMessageID)
 }
 
 // NormalizeBody makes line endings uniform and drops NUL bytes, which some

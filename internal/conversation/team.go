@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -20,7 +19,7 @@ type Team struct {
 
 // CreateTeam adds a team.
 func (s *Store) CreateTeam(ctx context.Context, name string) (Team, error) {
-	name = strings.TrimSpace(name)
+	name = CleanName(name)
 	if name == "" || len(name) > 100 {
 		return Team{}, apperr.New(apperr.Invalid, "team name must be 1 to 100 characters")
 	}

@@ -6,6 +6,7 @@ package conversation
 import (
 	"crypto/rand"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -156,4 +157,53 @@ func attrsJSON(m map[string]string) string {
 	}
 	b, _ := json.Marshal(m) // a map of strings always marshals
 	return string(b)
+}
+
+// ContactMessage is a message as its contact sees it (widget API, the
+// acknowledgement, /ws/contact). It leaves out the database row id, a
+// number shared by every conversation that would tell any visitor how many
+// messages the whole desk handles; ID is instead an opaque id of the
+// message within its conversation (see ContactMessageID). Agents keep the
+// full Message.
+type ContactMessage struct {
+	ID              string          `json:"id"`
+	ConversationID  string          `json:"conversation_id"`
+	Seq             int64           `json:"seq"`
+	Direction       Direction       `json:"direction"`
+	AuthorType      string          `json:"author_type"`
+	AuthorName      string          `json:"author_name"`
+	Body            string          `json:"body"`
+	ClientMessageID string          `json:"client_message_id,omitempty"`
+	Attachments     []AttachmentRef `json:"attachments"`
+	Meta            json.RawMessage `json:"meta,omitempty"`
+	CreatedAt       time.Time       `json:"created_at"`
+}
+
+// ContactMessageID is the id a contact sees for the message with seq in
+// the conversation: unique across conversations, and revealing nothing the
+// contact does not already know.
+func ContactMessageID(conversationID string, seq int64) string {
+	return conversationID + "-" + strconv.FormatInt(seq, 10)
+}
+
+// ForContact returns the contact's view of m.
+func (m Message) ForContact() ContactMessage {
+	atts := m.Attachments
+	if atts == nil {
+		atts = []AttachmentRef{}
+	}
+	return ContactMessage{
+		ID: ContactMessageID(m.ConversationID, m.Seq), ConversationID: m.ConversationID, Seq: m.Seq,
+		Direction: m.Direction, AuthorType: m.AuthorType, AuthorName: m.AuthorName, Body: m.Body,
+		ClientMessageID: m.ClientMessageID, Attachments: atts, Meta: m.Meta, CreatedAt: m.CreatedAt,
+	}
+}
+
+// ForContact returns the contact's view of each message.
+func ForContact(ms []Message) []ContactMessage {
+	out := make([]ContactMessage, len(ms))
+	for i, m := range ms {
+		out[i] = m.ForContact()
+	}
+	return out
 }

@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,6 +45,9 @@ func (c *Change) validate(now time.Time) error {
 			t = strings.ToLower(strings.TrimSpace(t))
 			if t == "" || seen[t] {
 				continue
+			}
+			if err := ValidateTag(t); err != nil {
+				return err
 			}
 			if utf8.RuneCountInString(t) > 50 {
 				return apperr.New(apperr.Invalid, "tag %q is longer than 50 characters", t)
@@ -106,8 +111,8 @@ func (s *Store) UpdateTx(ctx context.Context, tx *store.Tx, id string, ch Change
 		c.Priority = *ch.Priority
 	}
 	if ch.AssigneeID != nil {
-		if *ch.AssigneeID != "" {
-			if err := mustExist(ctx, tx, "agents", *ch.AssigneeID, "agent"); err != nil {
+		if *ch.AssigneeID != "" && *ch.AssigneeID != c.AssigneeID {
+			if err := mustBeActiveAgent(ctx, tx, *ch.AssigneeID); err != nil {
 				return Conversation{}, err
 			}
 		}
@@ -162,6 +167,25 @@ func mustExist(ctx context.Context, tx *store.Tx, table, id, what string) error 
 	}
 	if n == 0 {
 		return apperr.New(apperr.Invalid, "%s %q does not exist", what, id)
+	}
+	return nil
+}
+
+// mustBeActiveAgent refuses an assignee who does not exist or was
+// deactivated: a deactivated agent cannot sign in, so a conversation given
+// to them would wait unseen.
+func mustBeActiveAgent(ctx context.Context, tx *store.Tx, id string) error {
+	var active int
+	err := tx.QueryRow(ctx, "SELECT active FROM agents WHERE id = ?", id).Scan(&active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.Invalid, "agent %q does not exist", id)
+	}
+	if err != nil {
+		return fmt.Errorf("check agent %s: %w", id, err)
+	}
+	if active != 1 {
+		return apperr.New(apperr.Conflict, "agent %q is deactivated and cannot be assigned conversations; "+
+			"choose an active agent (该客服已停用，无法分配会话，请选择在职客服)", id)
 	}
 	return nil
 }

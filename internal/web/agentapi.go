@@ -140,15 +140,10 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 	}
 	dir := conversation.Outbound
 	if req.Private {
-		dir = conversation.Note
-	} else if asks, term := safety.AsksForSecret(req.Body); asks {
 		// Internal notes are exempt: agents may discuss a scam attempt.
-		// The refused attempt is audited so supervisors can see it.
-		a := agentFrom(r)
-		s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: a.ID, ActorEmail: a.Email,
-			Action: "blocked: asks_for_secret", TargetType: "conversation", TargetID: r.PathValue("id"),
-			Details: map[string]any{"term": term}})
-		s.fail(w, r, apperr.New(apperr.AsksForSecret, "%s", safety.Message(term)))
+		dir = conversation.Note
+	} else if err := s.vetOutbound(r, r.PathValue("id"), req.Body); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	me := agentFrom(r)
@@ -165,6 +160,22 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	writeJSON(w, status, a.Message)
+}
+
+// vetOutbound is the one check every text an agent sends to a contact
+// passes (a reply, the text of an upload): text that asks the user for a
+// mnemonic, private key or keystore is refused with asks_for_secret, and
+// the refused attempt is audited so supervisors can see it.
+func (s *Server) vetOutbound(r *http.Request, conversationID, body string) error {
+	asks, term := safety.AsksForSecret(body)
+	if !asks {
+		return nil
+	}
+	a := agentFrom(r)
+	s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: a.ID, ActorEmail: a.Email,
+		Action: "blocked: asks_for_secret", TargetType: "conversation", TargetID: conversationID,
+		Details: map[string]any{"term": term}})
+	return apperr.New(apperr.AsksForSecret, "%s", safety.Message(term))
 }
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {

@@ -474,7 +474,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 			{"blank message", "POST", sendA, tokA, map[string]string{"body": " \n\t "}, 400, "invalid"},
 			{"message over the character limit", "POST", sendA, tokA, tooLong, 413, "too_large"},
 			{"request over MaxRequestBytes", "POST", sendA, tokA, overRequest, 413, "too_large"},
-			{"client id too long", "POST", sendA, tokA, map[string]string{"body": "x", "client_message_id": strings.Repeat("c", 101)}, 400, "invalid"},
+			{"client id too long", "POST", sendA, tokA, map[string]string{"body": "x", "client_message_id": strings.Repeat("c", conversation.MaxClientMessageIDBytes+1)}, 400, "invalid"},
 			// Widget: who is asking.
 			{"unknown conversation", "POST", "/api/v1/widget/conversations/cv_nope/messages", tokA, map[string]string{"body": "hi"}, 404, "not_found"},
 			{"missing contact token", "POST", sendA, "", map[string]string{"body": "hi"}, 401, "unauthorized"},

@@ -2,27 +2,36 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/guard"
 	"github.com/huiying/huiying/internal/intake"
 )
 
 // upload reads a multipart form with a "file" part (and optional "body" and
-// "client_message_id" fields). A retry of a message already stored returns
-// it without storing the file again. Otherwise the message is checked, the
-// file's size and sniffed type are checked, and the file and its metadata
-// are stored; commit then appends the message, and if that fails the file
-// is removed again, so a refused upload leaves nothing behind.
+// "client_message_id" fields). The client message id is checked, then vet
+// checks the message (an agent's goes through the same asks-for-a-secret
+// check as a typed reply). A retry of a message already stored returns it
+// without storing the file again. Otherwise the file's size and sniffed
+// type are checked, a text file's content goes through the secret guard,
+// and the file and its metadata are stored; commit then appends the
+// message, and if that fails the file is removed again, so a refused upload
+// leaves nothing behind.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.NewMessage,
+	vet func(conversation.NewMessage) error,
 	commit func(conversation.NewMessage) (conversation.Appended, error)) (conversation.Appended, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.Limits.MaxUploadBytes+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -34,6 +43,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.
 	}
 	defer r.MultipartForm.RemoveAll()
 	nm.Body, nm.ClientMessageID = r.FormValue("body"), r.FormValue("client_message_id")
+	if err := conversation.ValidateClientMessageID(nm.ClientMessageID); err != nil {
+		return conversation.Appended{}, err
+	}
+	if err := vet(nm); err != nil {
+		return conversation.Appended{}, err
+	}
 	if nm.ClientMessageID != "" {
 		orig, found, err := s.Conversations.MessageByClientID(r.Context(), nm.ConversationID, nm.ClientMessageID)
 		if err != nil || found {
@@ -51,16 +66,25 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.
 	if err != nil {
 		return conversation.Appended{}, err
 	}
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
-	if name == "." || name == "/" || !utf8.ValidString(name) || len(name) > 200 {
-		name = "file"
+	var content io.Reader = br
+	if attachment.IsText(ct) {
+		// Text is read whole (it is bounded by the upload limit) so that no
+		// byte of a keystore, key or mnemonic reaches the disk.
+		text, err := io.ReadAll(io.LimitReader(br, s.Limits.MaxUploadBytes+1))
+		if err != nil {
+			return conversation.Appended{}, fmt.Errorf("read uploaded text: %w", err)
+		}
+		if kinds := conversation.SecretKinds(string(text)); len(kinds) > 0 {
+			return conversation.Appended{}, secretFileError(kinds)
+		}
+		content = bytes.NewReader(text)
 	}
-	ref := conversation.AttachmentRef{ID: strings.ToLower(conversation.NewID("at")), Filename: name, ContentType: ct}
+	ref := conversation.AttachmentRef{ID: strings.ToLower(conversation.NewID("at")), Filename: uploadName(hdr.Filename, ct), ContentType: ct}
 	nm.Attachments = []conversation.AttachmentRef{ref}
 	if err := nm.Validate(); err != nil {
 		return conversation.Appended{}, err
 	}
-	n, sha, err := s.Attachments.Put(r.Context(), ref.ID, br, s.Limits.MaxUploadBytes)
+	n, sha, err := s.Attachments.Put(r.Context(), ref.ID, content, s.Limits.MaxUploadBytes)
 	if err != nil {
 		return conversation.Appended{}, err
 	}
@@ -80,6 +104,31 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.
 	return a, err
 }
 
+// uploadName is the name a file is listed and downloaded under: the
+// client's base name without control characters, any secret in it replaced
+// by the guard's marker, and an extension that fits the sniffed type.
+func uploadName(clientName, ct string) string {
+	name := filepath.Base(strings.ReplaceAll(clientName, `\`, "/"))
+	name = conversation.RedactName(name)
+	if name == "" || name == "." || name == "/" || utf8.RuneCountInString(name) > 200 {
+		name = "file"
+	}
+	return attachment.FileName(name, ct)
+}
+
+// secretFileError refuses a text file holding a wallet secret, saying which.
+func secretFileError(kinds []string) error {
+	en, zh := "a seed phrase (mnemonic)", "助记词"
+	switch {
+	case slices.Contains(kinds, guard.KindKeystore):
+		en, zh = "a keystore (an encrypted wallet key file)", "keystore 密钥文件"
+	case !slices.Contains(kinds, guard.KindMnemonic) && !slices.Contains(kinds, guard.KindMnemonicLike):
+		en, zh = "a private key", "私钥"
+	}
+	return apperr.New(apperr.ContainsSecret, "This file contains %s, so it was not uploaded. Never send it to anyone, support included: "+
+		"whoever has it can take your funds. 此文件包含%s，未上传。请勿发送给任何人（包括客服）：拿到它的人就能转走您的资产。", en, zh)
+}
+
 func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 	c, err := s.contactConversation(r)
 	if err != nil {
@@ -88,8 +137,10 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	nm := conversation.NewMessage{ConversationID: c.ID, ContactID: c.ContactID, Direction: conversation.Inbound,
 		AuthorType: conversation.AuthorContact, AuthorID: c.ContactID}
-	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) (conversation.Appended, error) {
-		ack, err := s.Intake.Submit(r.Context(), intake.Inbound{
+	var ack intake.Ack
+	a, err := s.upload(w, r, nm, func(conversation.NewMessage) error { return nil }, func(nm conversation.NewMessage) (conversation.Appended, error) {
+		var err error
+		ack, err = s.Intake.Submit(r.Context(), intake.Inbound{
 			Channel: conversation.ChannelWebChat, ConversationID: nm.ConversationID, ContactID: nm.ContactID,
 			ClientMessageID: nm.ClientMessageID, Body: nm.Body, Attachments: nm.Attachments,
 		})
@@ -99,7 +150,10 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeAck(w, intake.Ack{Message: a.Message, Duplicate: a.Duplicate})
+	// Redacted tells the client to show the stored body, not what it sent;
+	// a retry answered from the stored message says so too.
+	redacted := ack.Redacted || (a.Duplicate && len(guard.Scan(r.FormValue("body"))) > 0)
+	writeAck(w, intake.Ack{Message: a.Message, Duplicate: a.Duplicate, Redacted: redacted})
 }
 
 func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +165,9 @@ func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
 	me := agentFrom(r)
 	nm := conversation.NewMessage{ConversationID: c.ID, Direction: conversation.Outbound,
 		AuthorType: conversation.AuthorAgent, AuthorID: me.ID, AuthorName: me.Name}
-	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) (conversation.Appended, error) {
+	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) error {
+		return s.vetOutbound(r, nm.ConversationID, nm.Body)
+	}, func(nm conversation.NewMessage) (conversation.Appended, error) {
 		return s.Conversations.AppendOne(r.Context(), nm)
 	})
 	if err != nil {
@@ -155,7 +211,9 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, convers
 		disp = "inline"
 	}
 	w.Header().Set("Content-Type", ref.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": ref.Filename}))
+	// Files stored before names were fitted to their type get the fitted
+	// name too.
+	w.Header().Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": attachment.FileName(ref.Filename, ref.ContentType)}))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Header().Set("Cache-Control", "private, max-age=86400")

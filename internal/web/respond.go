@@ -35,6 +35,7 @@ var statusOf = map[string]int{
 	apperr.RateLimited:   http.StatusTooManyRequests,
 	apperr.Unavailable:   http.StatusServiceUnavailable,
 
+	apperr.ContainsSecret:    http.StatusUnprocessableEntity,
 	apperr.TOTPRequired:      http.StatusUnauthorized,
 	apperr.TOTPSetupRequired: http.StatusForbidden,
 }

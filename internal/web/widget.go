@@ -65,6 +65,9 @@ type sendRequest struct {
 	Body            string `json:"body"`
 }
 
+// ackResponse is what a contact gets for a stored message. MessageID is the
+// contact's opaque id (conversation.ContactMessageID), not the row id that
+// agents see: that one counts every message on the desk.
 type ackResponse struct {
 	MessageID string `json:"message_id"`
 	Seq       int64  `json:"seq"`
@@ -100,7 +103,7 @@ func writeAck(w http.ResponseWriter, ack intake.Ack) {
 	if ack.Duplicate {
 		status = http.StatusOK
 	}
-	resp := ackResponse{MessageID: ack.Message.ID, Seq: ack.Message.Seq, Duplicate: ack.Duplicate, Redacted: ack.Redacted}
+	resp := ackResponse{MessageID: conversation.ContactMessageID(ack.Message.ConversationID, ack.Message.Seq), Seq: ack.Message.Seq, Duplicate: ack.Duplicate, Redacted: ack.Redacted}
 	if ack.Redacted {
 		resp.Body = ack.Message.Body
 	}
@@ -123,6 +126,11 @@ func (s *Server) contactConversation(r *http.Request) (conversation.Conversation
 
 type messagesResponse struct {
 	Messages []conversation.Message `json:"messages"`
+}
+
+// contactMessagesResponse is the contact's view of messagesResponse.
+type contactMessagesResponse struct {
+	Messages []conversation.ContactMessage `json:"messages"`
 }
 
 func afterParam(r *http.Request, name string) (int64, error) {
@@ -153,5 +161,5 @@ func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, messagesResponse{Messages: msgs})
+	writeJSON(w, http.StatusOK, contactMessagesResponse{Messages: conversation.ForContact(msgs)})
 }

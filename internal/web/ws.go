@@ -23,8 +23,8 @@ const (
 )
 
 type wsMessageFrame struct {
-	Type    string               `json:"type"`
-	Message conversation.Message `json:"message"`
+	Type    string                      `json:"type"`
+	Message conversation.ContactMessage `json:"message"`
 }
 
 type wsEventFrame struct {
@@ -123,7 +123,7 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		if !m.Direction.VisibleToContact() {
 			return nil
 		}
-		return writeFrame(ctx, conn, wsMessageFrame{Type: "message", Message: m})
+		return writeFrame(ctx, conn, wsMessageFrame{Type: "message", Message: m.ForContact()})
 	}
 	catchUp := func() error {
 		for {
