@@ -58,6 +58,10 @@ type App struct {
 // Open opens the database, applies migrations and builds the services.
 // Messages for the operator (first-run credentials) go to out.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) (*App, error) {
+	// The data folder holds the database and every attachment.
+	if err := store.PrivateDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, cfg.DatabaseURL())
 	if err != nil {
 		return nil, err
@@ -85,7 +89,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, err
 	}
 	a.Convs.OnCommit(a.disp.Notify)
-	botOpts := faqbot.Options{BaseURL: cfg.PublicURL, Thresholds: faqbot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest}}
+	botOpts := faqbot.Options{BaseURL: cfg.PublicURL, Thresholds: faqbot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
+		AnswerRate: cfg.Rates.BotAnswersPerConversation}
 	if cfg.LLMURL != "" {
 		botOpts.Phraser = faqbot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
 	}
@@ -107,12 +112,22 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
 		KB: a.KB, Bot: a.Bot,
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
-		Attachments: files, Explorers: cfg.Explorers,
-		Limits:  web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes},
+		Attachments: files, Explorers: cfg.Explorers, TrustedProxies: cfg.TrustedProxies,
+		Limits: web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes,
+			BodyReadTimeout: cfg.BodyReadTimeout, Rates: webRates(cfg.Rates)},
 		Version: Version, Ready: db.Ping,
 		DB: db,
 	})
 	return a, nil
+}
+
+// webRates are the limits on anonymous writes the HTTP edge applies.
+func webRates(r config.Rates) web.Rates {
+	return web.Rates{
+		ConversationsPerIP: r.ConversationsPerIP, ConversationsPerInbox: r.ConversationsPerInbox,
+		MessagesPerContact: r.MessagesPerContact, MessagesPerIP: r.MessagesPerIP,
+		UploadsPerContact: r.UploadsPerContact, UploadsPerIP: r.UploadsPerIP,
+	}
 }
 
 // Close releases what Open acquired, for commands that do not Serve.

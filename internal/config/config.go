@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huiying/huiying/internal/ratelimit"
 	"github.com/huiying/huiying/internal/walletctx"
 )
 
@@ -47,6 +49,23 @@ type Config struct {
 	// BotAnswer and BotSuggest are the FAQ bot's confidence thresholds:
 	// answer at or above BotAnswer, suggest articles at or above BotSuggest.
 	BotAnswer, BotSuggest float64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (none: the client is the peer).
+	TrustedProxies []netip.Prefix
+	// BodyReadTimeout bounds how long a request body may take to arrive.
+	BodyReadTimeout time.Duration
+	// Rates limit anonymous writes and the bot's answers, per node. The
+	// zero Rate is off, so a Config built in code (tests, the benchmark)
+	// limits nothing unless it says so; the flags' defaults do.
+	Rates Rates
+}
+
+// Rates are the token-bucket limits (see internal/ratelimit).
+type Rates struct {
+	ConversationsPerIP, ConversationsPerInbox ratelimit.Rate
+	MessagesPerContact, MessagesPerIP         ratelimit.Rate
+	UploadsPerContact, UploadsPerIP           ratelimit.Rate
+	BotAnswersPerConversation                 ratelimit.Rate
 }
 
 // EnvLLMAPIKey is the environment variable holding the LLM server's API key.
@@ -75,6 +94,15 @@ var Options = []Option{
 	{"llm-model", "HUIYING_LLM_MODEL", "gpt-4o-mini", "model asked at --llm-url"},
 	{"bot-answer-threshold", "HUIYING_BOT_ANSWER_THRESHOLD", "0.6", "the FAQ bot answers with the top article when its confidence is at least this (0–1)"},
 	{"bot-suggest-threshold", "HUIYING_BOT_SUGGEST_THRESHOLD", "0.12", "below the answer threshold, the bot offers articles whose confidence is at least this, else asks to rephrase (0–1)"},
+	{"trusted-proxies", "HUIYING_TRUSTED_PROXIES", "", "reverse proxies (comma-separated addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: the client is the connection's peer"},
+	{"body-read-timeout", "HUIYING_BODY_READ_TIMEOUT", "30s", "how long a request body may take to arrive, plus 1 s per 16 KiB received; slower bodies are answered 408"},
+	{"rate-conversations-per-ip", "HUIYING_RATE_CONVERSATIONS_PER_IP", "20/min burst 10", "conversations one client address may start: N/s, N/min or N/h, optionally \"burst B\"; off turns it off"},
+	{"rate-conversations-per-inbox", "HUIYING_RATE_CONVERSATIONS_PER_INBOX", "600/min burst 300", "conversations all clients together may start in one inbox (same format)"},
+	{"rate-messages-per-contact", "HUIYING_RATE_MESSAGES_PER_CONTACT", "30/min burst 20", "messages one visitor may send (same format)"},
+	{"rate-messages-per-ip", "HUIYING_RATE_MESSAGES_PER_IP", "600/min burst 200", "messages one client address may send, all its visitors together (same format)"},
+	{"rate-uploads-per-contact", "HUIYING_RATE_UPLOADS_PER_CONTACT", "10/min burst 5", "files one visitor may upload (same format)"},
+	{"rate-uploads-per-ip", "HUIYING_RATE_UPLOADS_PER_IP", "60/min burst 20", "files one client address may upload (same format)"},
+	{"bot-answers-per-conversation", "HUIYING_BOT_ANSWERS_PER_CONVERSATION", "5/min", "the FAQ bot answers at most this many messages in one conversation (same format); beyond it the bot stays quiet and the conversation waits for a person"},
 }
 
 // Register adds the flags to fs and returns a function that builds the
@@ -122,6 +150,28 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		if err != nil || c.BotSuggest <= 0 || c.BotSuggest > c.BotAnswer {
 			errs = append(errs, fmt.Errorf("--bot-suggest-threshold must be a number above 0 and at most the answer threshold, got %q", *vals["bot-suggest-threshold"]))
 		}
+		if c.TrustedProxies, err = parsePrefixes(*vals["trusted-proxies"]); err != nil {
+			errs = append(errs, fmt.Errorf("--trusted-proxies: %v", err))
+		}
+		if c.BodyReadTimeout, err = time.ParseDuration(*vals["body-read-timeout"]); err != nil || c.BodyReadTimeout < time.Second {
+			errs = append(errs, fmt.Errorf("--body-read-timeout must be a duration of at least 1s like 30s, got %q", *vals["body-read-timeout"]))
+		}
+		for _, r := range []struct {
+			flag string
+			dst  *ratelimit.Rate
+		}{
+			{"rate-conversations-per-ip", &c.Rates.ConversationsPerIP},
+			{"rate-conversations-per-inbox", &c.Rates.ConversationsPerInbox},
+			{"rate-messages-per-contact", &c.Rates.MessagesPerContact},
+			{"rate-messages-per-ip", &c.Rates.MessagesPerIP},
+			{"rate-uploads-per-contact", &c.Rates.UploadsPerContact},
+			{"rate-uploads-per-ip", &c.Rates.UploadsPerIP},
+			{"bot-answers-per-conversation", &c.Rates.BotAnswersPerConversation},
+		} {
+			if *r.dst, err = ratelimit.ParseRate(*vals[r.flag]); err != nil {
+				errs = append(errs, fmt.Errorf("--%s: %v", r.flag, err))
+			}
+		}
 		errs = append(errs, c.validate()...)
 		return c, errors.Join(errs...)
 	}
@@ -160,6 +210,27 @@ func (c *Config) validate() []error {
 		}
 	}
 	return errs
+}
+
+// parsePrefixes reads comma-separated addresses and CIDR prefixes.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a CIDR prefix like 10.0.0.0/8", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // DatabaseURL is the URL to open: --db, or SQLite in the data folder.

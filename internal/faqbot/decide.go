@@ -73,18 +73,21 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl 
 	// answered outright, however the model scores it.
 	known := mdl.known(q)
 	familiar := known >= minKnown
+	// A stolen-funds article escalates too when the bot would answer with
+	// it; below that it is only suggested: an off-topic question ("can I
+	// get a loan from you") may still score one highest, at 0.14.
+	sensitive := isSensitive(q) || (top.Category == stolenFunds && p.d.Confidence >= th.Answer && familiar) ||
+		c.Attributes[conversation.SecretAttribute] != ""
 	switch {
+	case !wantsHuman(q) && !sensitive && !s.mayAnswer(c.ID):
+		p.d.Outcome = OutcomeRateLimited
 	case isGreeting(q):
 		p.d.Outcome = OutcomeGreeted
 		p.meta = Meta{Kind: "greeting"}
 		p.body = greetingBody(locale)
 	case wantsHuman(q):
 		p.reason = ReasonRequest
-	// A stolen-funds article escalates too when the bot would answer with
-	// it; below that it is only suggested: an off-topic question ("can I
-	// get a loan from you") may still score one highest, at 0.14.
-	case isSensitive(q) || (top.Category == stolenFunds && p.d.Confidence >= th.Answer && familiar) ||
-		c.Attributes[conversation.SecretAttribute] != "":
+	case sensitive:
 		p.reason = ReasonSensitive
 		p.urgent = s.firstSteps(mdl, p.d.Candidates, locale)
 	case p.d.Confidence >= th.Answer && familiar:
@@ -245,7 +248,7 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 			return err
 		}
 		switch {
-		case p.d.Outcome == OutcomeQuiet:
+		case p.d.Outcome == OutcomeQuiet || p.d.Outcome == OutcomeRateLimited:
 			return nil
 		case p.reason != "":
 			return s.handoffTx(ctx, tx, c, &p.d, p.reason, p.urgent)

@@ -20,6 +20,7 @@ import (
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/ratelimit"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -52,6 +53,10 @@ type Options struct {
 	Phraser Phraser
 	// Workers is how many conversations are handled at once (default 8).
 	Workers int
+	// AnswerRate bounds the bot's answers per conversation (the zero Rate
+	// is off); Now is its clock (time.Now when nil).
+	AnswerRate ratelimit.Rate
+	Now        func() time.Time
 }
 
 // Attribute keys the bot keeps on conversations (agents see them).
@@ -67,6 +72,8 @@ type Service struct {
 	log    *slog.Logger
 	opts   Options
 	models *models
+	// answers counts the bot's answers per conversation (AnswerRate).
+	answers *ratelimit.Limiter
 }
 
 // New returns the bot over the conversations and the knowledge base.
@@ -80,7 +87,7 @@ func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts O
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
-	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts}
+	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts, answers: answerLimiter(opts)}
 	s.models = &models{kb: articles, trained: func(v kb.Version, n, ex int, took time.Duration) {
 		log.Info("bot model trained", "kb_version", v.String(), "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
 	}, failed: func(err error) {

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -63,8 +62,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "huiying.db") }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, fmt.Errorf("open database: create folder for %s: %w", path, err)
+	if err := privateFiles(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	// synchronous=FULL: a commit is on disk before we acknowledge it, which is
 	// the whole promise of intake. Group commit in intake amortises the fsync.

@@ -95,7 +95,7 @@ func (s *Server) renderHelp(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "+
-		"script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; form-action 'self'")
+		"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Vary", "Accept-Language")
 	w.WriteHeader(status)

@@ -41,7 +41,15 @@ var statusOf = map[string]int{
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	// API answers are per user and often sensitive (conversations, tokens):
+	// no cache, shared or private, keeps them; and no browser may read one
+	// as anything but JSON.
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
@@ -52,6 +60,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apperr.Error
 	var body errorBody
 	status := http.StatusInternalServerError
+	if bodyTimedOut(r) {
+		// Checked first: the failed read also cancelled the request's
+		// context, but the client is still there to read this.
+		w.Header().Set("Connection", "close")
+		writeJSON(w, http.StatusRequestTimeout, errBody("request_timeout",
+			"the request body did not arrive in time; send it again"))
+		return
+	}
 	if errors.As(err, &ae) {
 		status = statusOf[ae.Code]
 		if status == 0 {

@@ -7,7 +7,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/auth"
@@ -25,6 +27,11 @@ import (
 type Limits struct {
 	MaxRequestBytes int64 // JSON request bodies
 	MaxUploadBytes  int64 // one attachment
+	// BodyReadTimeout is how long a request body may take to arrive
+	// (DefaultBodyReadTimeout when 0), plus a second per 16 KiB of it.
+	BodyReadTimeout time.Duration
+	// Rates limit anonymous writes (conversation start, send, upload).
+	Rates Rates
 }
 
 // Deps is everything the HTTP edge talks to.
@@ -48,6 +55,12 @@ type Deps struct {
 	// log, as in tests that only look at the route table).
 	DB      *store.DB
 	Version string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; without them, the client is the
+	// connection's peer.
+	TrustedProxies []netip.Prefix
+	// Now is the clock of the rate limits (time.Now when nil).
+	Now func() time.Time
 	// Ready reports whether the server can take traffic (database reachable).
 	Ready func(ctx context.Context) error
 }
@@ -59,6 +72,8 @@ type Server struct {
 	routes []Route
 	static map[string]staticFile
 	help   *helpCenter
+	// writeLimits are the per-node token buckets of Limits.Rates.
+	writeLimits *writeLimits
 
 	// shutdown is closed when the server begins to stop; WebSocket loops
 	// end on it so http.Server.Shutdown can drain them.
@@ -95,7 +110,14 @@ func New(d Deps) *Server {
 	if d.Limits.MaxUploadBytes <= 0 {
 		d.Limits.MaxUploadBytes = 10 << 20
 	}
+	if d.Limits.BodyReadTimeout <= 0 {
+		d.Limits.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{}), static: loadStatic()}
+	s.writeLimits = newWriteLimits(d.Limits.Rates, d.Now)
 	s.help = newHelpCenter(d.KB)
 	s.routes = s.routeTable()
 	return s
@@ -108,7 +130,7 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
-		mux.Handle(rt.Method+" "+rt.Path, s.guard(rt))
+		mux.Handle(rt.Method+" "+rt.Path, apiHeaders(s.guard(rt)))
 	}
 	for _, rt := range s.pageRoutes() {
 		mux.Handle(rt.Method+" "+rt.Path, rt.Handler)
@@ -116,7 +138,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errBody("not_found", "no API route "+r.Method+" "+r.URL.Path+"; see /api/v1/openapi.json"))
 	})
-	return logRequests(s.log, mux)
+	return logRequests(s.log, s.edge(mux))
 }
 
 // BeginShutdown makes WebSocket streams close so connections can drain.
@@ -139,10 +161,10 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/readyz", Public, s.readyz},
 		{"GET", "/api/v1/openapi.json", Public, s.openapi},
 
-		{"POST", "/api/v1/widget/{inbox_key}/conversations", Public, s.widgetStart},
-		{"POST", "/api/v1/widget/conversations/{id}/messages", Contact, s.widgetSend},
+		{"POST", "/api/v1/widget/{inbox_key}/conversations", Public, s.limited(limitConversations, s.widgetStart)},
+		{"POST", "/api/v1/widget/conversations/{id}/messages", Contact, s.limited(limitMessages, s.widgetSend)},
 		{"GET", "/api/v1/widget/conversations/{id}/messages", Contact, s.widgetMessages},
-		{"POST", "/api/v1/widget/conversations/{id}/attachments", Contact, s.widgetUpload},
+		{"POST", "/api/v1/widget/conversations/{id}/attachments", Contact, s.limited(limitUploads, s.widgetUpload)},
 		{"GET", "/api/v1/widget/conversations/{id}/attachments/{attachment_id}", Contact, s.widgetAttachment},
 		{"GET", "/ws/contact", Contact, s.wsContact},
 		{"POST", "/api/v1/widget/conversations/{id}/bot-feedback", Contact, s.widgetBotFeedback},

@@ -63,7 +63,7 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, name string
 			h.Set("X-Frame-Options", "DENY")
 		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "+
-			"script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors "+frame)
+			"script-src 'self'; connect-src 'self'; frame-ancestors "+frame)
 		h.Set("Referrer-Policy", "same-origin")
 	}
 	http.ServeContent(w, r, path.Base(name), time.Time{}, bytes.NewReader(f.body))
