@@ -118,6 +118,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		Version: Version, Ready: db.Ping,
 		DB: db,
 	})
+	// Open agent WebSockets close when a session ends, a token is
+	// revoked, or the agent is deactivated or changes role or password.
+	a.Auth.OnAccessChanged(a.web.AccessChanged)
 	return a, nil
 }
 

@@ -60,6 +60,8 @@ func (a Agent) NeedsTOTPSetup() bool { return a.Role == RoleAdmin && !a.TOTPEnab
 
 // Service stores agents and tokens.
 type Service struct {
+	watchers accessWatchers // told of changes that can end access (OnAccessChanged)
+
 	db  *store.DB
 	now func() time.Time
 	pw  *hasher // every argon2id hash and check goes through it

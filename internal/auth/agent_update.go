@@ -43,6 +43,7 @@ func (s *Service) UpdateAgent(ctx context.Context, actorID, id string, ch AgentC
 			return Agent{}, apperr.New(apperr.Invalid, "you cannot remove your own admin role; ask another admin")
 		}
 	}
+	defer s.watchers.changed(id) // after the commit: open streams re-check the agent
 	var out Agent
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		a, err := scanAgent(tx.QueryRow(ctx, "SELECT "+agentCols+" FROM agents WHERE id = ?", id))

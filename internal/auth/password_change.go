@@ -55,6 +55,7 @@ func (s *Service) ChangePassword(ctx context.Context, agentID, current, next, ke
 	if err != nil {
 		return err
 	}
+	defer s.watchers.changed(agentID) // after the commit: open streams re-check the agent
 	keep := ""
 	if keepSession != "" {
 		keep = hashToken(keepSession)

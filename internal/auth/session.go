@@ -106,8 +106,17 @@ func (s *Service) DeleteSession(ctx context.Context, secret string) error {
 	if secret == "" {
 		return nil
 	}
+	var agentID string
+	err := s.db.QueryRow(ctx, "SELECT agent_id FROM sessions WHERE id_hash = ?", hashToken(secret)).Scan(&agentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read session: %w", err)
+	}
 	if _, err := s.db.Exec(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(secret)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
+	s.watchers.changed(agentID) // the agent's open streams re-check their sessions
 	return nil
 }

@@ -32,6 +32,11 @@ type Limits struct {
 	BodyReadTimeout time.Duration
 	// Rates limit anonymous writes (conversation start, send, upload).
 	Rates Rates
+
+	// SocketsPerContact and SocketsPerIP cap the open /ws/contact sockets
+	// of one contact and of one client address (5 and 50 when 0).
+	SocketsPerContact int
+	SocketsPerIP      int
 }
 
 // Deps is everything the HTTP edge talks to.
@@ -80,6 +85,11 @@ type Server struct {
 	shutdown     chan struct{}
 	shutdownOnce sync.Once
 	wsWG         sync.WaitGroup
+
+	// agentStreams are the open /ws/agent sockets, closed when their
+	// access ends (AccessChanged); contactSockets counts /ws/contact ones.
+	agentStreams   agentStreams
+	contactSockets socketCounts
 }
 
 // Route is one entry of the route table.
@@ -109,6 +119,12 @@ func New(d Deps) *Server {
 	}
 	if d.Limits.MaxUploadBytes <= 0 {
 		d.Limits.MaxUploadBytes = 10 << 20
+	}
+	if d.Limits.SocketsPerContact <= 0 {
+		d.Limits.SocketsPerContact = defaultSocketsPerContact
+	}
+	if d.Limits.SocketsPerIP <= 0 {
+		d.Limits.SocketsPerIP = defaultSocketsPerIP
 	}
 	if d.Limits.BodyReadTimeout <= 0 {
 		d.Limits.BodyReadTimeout = DefaultBodyReadTimeout

@@ -71,6 +71,13 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 	}
 	convID := r.URL.Query().Get("conversation")
 	contactID := contactFrom(r)
+	// Every socket counts against its address, authenticated or not yet.
+	releaseIP, err := s.takeIP(clientIP(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer releaseIP()
 	if contactID != "" {
 		// Check before upgrading so an HTTP client gets a JSON error.
 		c, err := s.Conversations.Conversation(r.Context(), convID)
@@ -78,6 +85,12 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, apperr.New(apperr.NotFound, "conversation %q not found", convID))
 			return
 		}
+		release, err := s.takeContact(contactID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer release()
 	}
 	conn, err := s.accept(w, r)
 	if err != nil {
@@ -87,16 +100,8 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 	defer s.wsWG.Done()
 	ctx := r.Context()
 	if contactID == "" {
-		var af wsAuthFrame
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, b, err := conn.Read(rctx)
-		cancel()
-		if err == nil {
-			err = json.Unmarshal(b, &af)
-		}
-		id, verr := s.ContactTokens.Verify(af.Token)
-		if err != nil || verr != nil {
-			conn.Close(websocket.StatusPolicyViolation, "send {\"type\":\"auth\",\"token\":CONTACT_TOKEN} first")
+		id, ok := s.authFrame(ctx, conn)
+		if !ok {
 			return
 		}
 		c, err := s.Conversations.Conversation(ctx, convID)
@@ -104,6 +109,12 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 			conn.Close(websocket.StatusPolicyViolation, "conversation not found")
 			return
 		}
+		release, err := s.takeContact(id)
+		if err != nil {
+			conn.Close(websocket.StatusTryAgainLater, "too many open chat connections for this user; close other chat windows")
+			return
+		}
+		defer release()
 	}
 	sub := s.Hub.Conversation(convID)
 	defer s.Hub.Remove(sub)
@@ -145,7 +156,7 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		conn.Close(websocket.StatusInternalError, "could not read messages; reconnect")
 		return
 	}
-	s.stream(ctx, conn, sub, func(e bus.Event) error {
+	s.stream(ctx, conn, sub, nil, func(e bus.Event) error {
 		if e.Type == bus.ConversationUpdated {
 			return writeContactConversation(ctx, conn, e)
 		}
@@ -165,11 +176,27 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 
 // stream forwards hub events until the client leaves, falls behind, or the
 // server shuts down, pinging now and then to keep proxies from timing out.
-func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime.Sub, handle func(bus.Event) error) {
-	ping := time.NewTicker(wsPingEvery)
+// With a watch (agent sockets) it also ends when the agent's access does:
+// every frame waits for a re-check once a change is signalled, and the
+// credential is re-checked with every ping and when it expires.
+func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime.Sub, watch *agentWatch, handle func(bus.Event) error) {
+	every := wsPingEvery
+	if watch != nil {
+		every = agentRecheckEvery
+	}
+	ping := time.NewTicker(every)
 	defer ping.Stop()
+	wake, expiry := watch.signals()
 	for {
 		select {
+		case <-wake:
+			if watch.allow(ctx, conn, true) != nil {
+				return
+			}
+		case <-expiry:
+			if watch.allow(ctx, conn, true) != nil {
+				return
+			}
 		case <-ctx.Done():
 			conn.Close(websocket.StatusNormalClosure, "")
 			return
@@ -180,6 +207,9 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime
 			conn.Close(websocket.StatusTryAgainLater, "too slow; reconnect with your last seq")
 			return
 		case <-ping.C:
+			if watch.allow(ctx, conn, true) != nil {
+				return
+			}
 			pctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
 			err := conn.Ping(pctx)
 			cancel()
@@ -188,6 +218,9 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime
 				return
 			}
 		case f := <-sub.Frames:
+			if watch.allow(ctx, conn, false) != nil {
+				return
+			}
 			wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
 			err := conn.Write(wctx, websocket.MessageText, f)
 			cancel()
@@ -196,8 +229,11 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime
 				return
 			}
 		case e := <-sub.C:
+			if watch.allow(ctx, conn, false) != nil {
+				return
+			}
 			if err := handle(e); err != nil {
-				if !errors.Is(err, context.Canceled) {
+				if !errors.Is(err, context.Canceled) && !errors.Is(err, errStreamEnded) {
 					s.log.Debug("websocket write failed", "err", err)
 				}
 				conn.CloseNow()
@@ -227,6 +263,14 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Watched from before the upgrade: a change to the agent's access from
+	// here on closes the socket, and none reaches it unnoticed.
+	watch, unwatch, err := s.watchAgent(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer unwatch()
 	conn, err := s.accept(w, r)
 	if err != nil {
 		return
@@ -237,6 +281,9 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 	send := func(e bus.Event) error {
 		if e.ID <= last {
 			return nil
+		}
+		if err := watch.allow(ctx, conn, false); err != nil {
+			return err
 		}
 		last = e.ID
 		return writeFrame(ctx, conn, wsEventFrame{Type: "event", Event: e})
@@ -258,8 +305,10 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := catchUp(); err != nil {
-		conn.Close(websocket.StatusInternalError, "could not read events; reconnect")
+		if !errors.Is(err, errStreamEnded) {
+			conn.Close(websocket.StatusInternalError, "could not read events; reconnect")
+		}
 		return
 	}
-	s.stream(ctx, conn, sub, send)
+	s.stream(ctx, conn, sub, watch, send)
 }

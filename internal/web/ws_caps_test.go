@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/huiying/huiying/internal/app/apptest"
+)
+
+// Default caps on open /ws/contact sockets (web.Limits).
+const (
+	socketsPerContact = 5
+	socketsPerIP      = 50
+)
+
+// dialRefused dials path and checks that the upgrade is refused with 429
+// rate_limited, a JSON body and a Retry-After.
+func dialRefused(t *testing.T, s *apptest.Server, path, token string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	opts := &websocket.DialOptions{}
+	if token != "" {
+		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + token}}
+	}
+	c, resp, err := websocket.Dial(ctx, wsURL(s, path), opts)
+	if err == nil {
+		c.CloseNow()
+		t.Fatalf("dial %s: upgraded, want 429", path)
+	}
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("dial %s: %v (%v), want HTTP 429", path, resp, err)
+	}
+	if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 {
+		t.Fatalf("Retry-After %q, want whole seconds", resp.Header.Get("Retry-After"))
+	}
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != "rate_limited" || body.Error.Message == "" {
+		t.Fatalf("429 body %+v (%v), want a rate_limited JSON error", body, err)
+	}
+}
+
+func TestContactSocketsCappedPerContact(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		conv, tok := s.StartConversation(t)
+		path := "/ws/contact?conversation=" + conv
+		open := make([]*websocket.Conn, 0, socketsPerContact)
+		for range socketsPerContact {
+			open = append(open, dial(t, s, path, tok))
+		}
+		dialRefused(t, s, path, tok)
+
+		// With first-frame authentication the contact is known only after
+		// the upgrade: the socket is closed with 1013 instead.
+		c := dial(t, s, path, "")
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.Write(ctx, websocket.MessageText, []byte(`{"type":"auth","token":"`+tok+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+		_, b, err := c.Read(ctx)
+		var ce websocket.CloseError
+		if err == nil || !errors.As(err, &ce) || ce.Code != websocket.StatusTryAgainLater {
+			t.Fatalf("first-frame socket over the cap: frame %s, err %v; want close 1013", b, err)
+		}
+
+		// Another contact is not affected, and a closed socket frees its slot.
+		conv2, tok2 := s.StartConversation(t)
+		dial(t, s, "/ws/contact?conversation="+conv2, tok2)
+		open[0].Close(websocket.StatusNormalClosure, "tab closed")
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			c, resp, err := websocket.Dial(ctx, wsURL(s, path), &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}})
+			cancel()
+			if err == nil {
+				c.CloseNow()
+				break
+			}
+			if resp == nil || resp.StatusCode != http.StatusTooManyRequests || time.Now().After(deadline) {
+				t.Fatalf("after closing one socket: %v (%v), want the upgrade", resp, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+func TestContactSocketsCappedPerAddress(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		// Sockets still waiting for their auth frame count too, so no
+		// conversation is needed to fill the address's quota.
+		conns := make([]*websocket.Conn, 0, socketsPerIP)
+		for range socketsPerIP {
+			conns = append(conns, dial(t, s, "/ws/contact?conversation=cv_any", ""))
+		}
+		conv, tok := s.StartConversation(t)
+		dialRefused(t, s, "/ws/contact?conversation="+conv, tok)
+		dialRefused(t, s, "/ws/contact?conversation=cv_any", "")
+		for _, c := range conns {
+			c.CloseNow()
+		}
+	})
+}
