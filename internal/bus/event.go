@@ -18,6 +18,10 @@ const (
 	MessageCreated      = "message.created"
 	ConversationCreated = "conversation.created"
 	ConversationUpdated = "conversation.updated"
+	// MessageRedacted: messages already stored had a secret removed after
+	// a later message completed it (payload: conversation id and the
+	// messages' seqs with their new bodies).
+	MessageRedacted = "message.redacted"
 )
 
 // Event is one outbox row.

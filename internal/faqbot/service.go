@@ -126,10 +126,14 @@ func (s *Service) WarmInBackground() {
 }
 
 // Handle is the bot's durable bus subscriber: it decides on every new
-// contact message. Conversations are handled in parallel, each one's
+// contact message, and scrubs its copies of messages redacted later
+// (redact.go). Conversations are handled in parallel, each one's
 // messages in order; a redelivered event is recognised by the decision log
 // and does nothing.
 func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
+	if err := s.scrubRedacted(ctx, events); err != nil {
+		return err
+	}
 	byConv := map[string][]conversation.MessageEvent{}
 	var order []string
 	botOn := map[string]bool{} // inbox id → bot on, read once per batch

@@ -79,6 +79,7 @@ func (g *Guard) Scan(text string) []Finding {
 	s := scanner{w: g.w, text: text}
 	s.mnemonics()
 	s.keys()
+	s.fillerScan(g)
 	if len(s.found) == 0 {
 		return nil
 	}

@@ -2,9 +2,12 @@ package intake
 
 import (
 	"context"
+	"time"
 
+	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/guard"
 	"github.com/huiying/huiying/internal/safety"
+	"github.com/huiying/huiying/internal/store"
 )
 
 // SecretGuard is the guard stage: it replaces mnemonics and private keys
@@ -31,4 +34,71 @@ func (s *SecretGuard) Inspect(_ context.Context, in *Inbound) error {
 	}
 	in.Impersonation = safety.MentionsImpersonation(in.Body)
 	return nil
+}
+
+// SplitGuard is a Guard that also finds secrets completed across a
+// sender's recent messages ("6 words" now, "6 words" a minute later).
+type SplitGuard interface {
+	Guard
+	// MayContinue is a cheap test of whether body may complete a secret
+	// begun earlier; only then are the earlier messages read.
+	MayContinue(body string) bool
+	// ScanParts finds secrets across bodies (oldest first, the new one
+	// last) that touch two of them or more.
+	ScanParts(bodies []string) []guard.PartFinding
+}
+
+// MayContinue: see SplitGuard.
+func (s *SecretGuard) MayContinue(body string) bool { return s.g.MayContinue(body) }
+
+// ScanParts: see SplitGuard.
+func (s *SecretGuard) ScanParts(bodies []string) []guard.PartFinding { return s.g.ScanParts(bodies) }
+
+// Bounds of the look back for a secret completed across messages: the
+// contact's last splitMessages messages within splitWindow of the new one.
+const (
+	splitMessages = 24
+	splitWindow   = 30 * time.Minute
+)
+
+// completeAcross looks, inside tx, for a secret that msg completes with the
+// contact's recent messages. When it finds one it rewrites the earlier
+// messages (and their events) in tx and returns msg's body with its part
+// of the secret removed, and found set. msg itself is not written.
+func (s *Service) completeAcross(ctx context.Context, tx *store.Tx, msg conversation.NewMessage) (body string, found bool, err error) {
+	sg, ok := s.guard.(SplitGuard)
+	if !ok || msg.ContactID == "" || !sg.MayContinue(msg.Body) {
+		return msg.Body, false, nil
+	}
+	earlier, err := s.convs.RecentFromContact(ctx, tx, msg.ConversationID, msg.ContactID,
+		s.convs.Now().Add(-splitWindow), splitMessages)
+	if err != nil || len(earlier) == 0 {
+		return msg.Body, false, err
+	}
+	bodies := make([]string, 0, len(earlier)+1)
+	for _, e := range earlier {
+		bodies = append(bodies, e.Body)
+	}
+	fs := sg.ScanParts(append(bodies, msg.Body))
+	if len(fs) == 0 {
+		return msg.Body, false, nil
+	}
+	byPart := map[int][]guard.Finding{}
+	for _, f := range fs {
+		byPart[f.Part] = append(byPart[f.Part], guard.Finding{Kind: f.Kind, Start: f.Start, End: f.End})
+	}
+	var rewrite []conversation.Earlier
+	for i, e := range earlier {
+		if ranges := byPart[i]; len(ranges) > 0 {
+			rewrite = append(rewrite, conversation.Earlier{Seq: e.Seq, Body: guard.RedactRanges(e.Body, ranges)})
+		}
+	}
+	if err := s.convs.RedactEarlier(ctx, tx, msg.ConversationID, rewrite); err != nil {
+		return msg.Body, false, err
+	}
+	body = msg.Body
+	if ranges := byPart[len(earlier)]; len(ranges) > 0 {
+		body = guard.RedactRanges(body, ranges)
+	}
+	return body, true, nil
 }

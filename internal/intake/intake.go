@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/guard"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -182,25 +184,41 @@ func (s *Service) writer() {
 func (s *Service) commit(batch []*request) {
 	ctx := context.Background()
 	results := make([]result, len(batch))
+	across := false // a secret completed across messages was removed
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		across = false
 		for i, r := range batch {
-			a, err := s.convs.Append(ctx, tx, r.msg)
+			// A secret this message completes with earlier ones is removed
+			// from all of them before the message is written. r is left
+			// as it came: the batch may be retried.
+			msg, secrets := r.msg, r.secrets
+			body, found, err := s.completeAcross(ctx, tx, msg)
+			if err != nil {
+				return err
+			}
+			if found {
+				msg.Body, across = body, true
+				if !slices.Contains(secrets, guard.KindMnemonic) {
+					secrets = append(slices.Clone(secrets), guard.KindMnemonic)
+				}
+			}
+			a, err := s.convs.Append(ctx, tx, msg)
 			if err != nil && apperr.CodeOf(err) == "" {
 				return err
 			}
-			if err == nil && !a.Duplicate && len(r.secrets) > 0 {
+			if err == nil && !a.Duplicate && len(secrets) > 0 {
 				// Warn the sender and flag the conversation in the same
 				// transaction, so neither can be lost.
-				if err := s.convs.FlagSecret(ctx, tx, r.msg.ConversationID, r.secrets); err != nil {
+				if err := s.convs.FlagSecret(ctx, tx, msg.ConversationID, secrets); err != nil {
 					return err
 				}
 			}
 			if err == nil && !a.Duplicate && r.impersonation {
-				if err := s.convs.WarnImpersonation(ctx, tx, r.msg.ConversationID); err != nil {
+				if err := s.convs.WarnImpersonation(ctx, tx, msg.ConversationID); err != nil {
 					return err
 				}
 			}
-			results[i] = result{ack: Ack{Message: a.Message, Duplicate: a.Duplicate, Redacted: len(r.secrets) > 0}, err: err}
+			results[i] = result{ack: Ack{Message: a.Message, Duplicate: a.Duplicate, Redacted: len(secrets) > 0}, err: err}
 		}
 		return nil
 	})
@@ -213,6 +231,14 @@ func (s *Service) commit(batch []*request) {
 	}
 	if err != nil {
 		results[0] = result{err: fmt.Errorf("store message: %w", err)}
+	}
+	if err == nil && across {
+		// The earlier bodies were overwritten in place (secure_delete
+		// zeroes the old text in the page), but the log still holds the
+		// pages as first written: empty it before anyone is answered.
+		if err := s.db.TruncateWAL(ctx); err != nil {
+			s.log.Warn("write-ahead log not emptied after removing a secret; it will be at a later checkpoint", "err", err)
+		}
 	}
 	if s.opt.Committed != nil {
 		s.opt.Committed()

@@ -67,7 +67,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// synchronous=FULL: a commit is on disk before we acknowledge it, which is
 	// the whole promise of intake. Group commit in intake amortises the fsync.
-	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+	// secure_delete=ON: text overwritten or deleted (a secret redacted after
+	// the fact) is zeroed in the page, not left in free space.
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=secure_delete(ON)" +
 		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_txlock=immediate"
 	w, err := sql.Open("sqlite", "file:"+path+pragmas)
 	if err != nil {
@@ -316,6 +318,42 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.write.PingContext(ctx); err != nil {
 		return fmt.Errorf("database ping: %w", err)
+	}
+	return nil
+}
+
+// walBusyTimeout bounds how long TruncateWAL waits for readers, during
+// which writers wait too.
+const walBusyTimeout = 250 * time.Millisecond
+
+// TruncateWAL, on SQLite, copies the write-ahead log into the database file
+// and empties the log, so that the old versions of rows just overwritten
+// (a secret redacted after the fact) are gone from the disk too. It waits
+// at most walBusyTimeout for readers, holding the one write connection, and
+// reports an error when readers kept it from finishing (the log is then
+// emptied at a later checkpoint). On PostgreSQL it does nothing.
+func (db *DB) TruncateWAL(ctx context.Context) error {
+	if db.Dialect != SQLite {
+		return nil
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", walBusyTimeout.Milliseconds())); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	var busy, frames, done int
+	err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA busy_timeout = 10000"); rerr != nil && err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint: readers kept %d of %d log frames from the database file", frames-done, frames)
 	}
 	return nil
 }
