@@ -874,6 +874,12 @@ export function mountConversation(container, id, { backHref, initial }) {
       receive(p.message, true);
     } else if (ev.type === 'conversation.updated' || ev.type === 'conversation.created') {
       applyConv(p, false);
+    } else if (ev.type === 'message.redacted') {
+      // A later message completed a secret: earlier bodies lost it.
+      for (const m of p.messages || []) {
+        const body = thread.querySelector(`li[data-seq="${Number(m.seq)}"] .msg-body`);
+        if (body) body.replaceChildren(...linkifyWallet(String(m.body || '')));
+      }
     }
   }
 
