@@ -82,6 +82,7 @@ func expectClosed(t *testing.T, c *websocket.Conn, changedAt time.Time, reasonHa
 	if !errors.As(err, &ce) || ce.Code != websocket.StatusPolicyViolation || !strings.Contains(ce.Reason, reasonHas) {
 		t.Fatalf("socket ended with %v, want close 1008 with a reason containing %q", err, reasonHas)
 	}
+	t.Logf("closed %v after the change", took.Round(time.Millisecond))
 	if took > closeBound {
 		t.Fatalf("socket closed %v after the change, want within %v", took, closeBound)
 	}
