@@ -248,8 +248,10 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 			return err
 		}
 		switch {
-		case p.d.Outcome == OutcomeQuiet || p.d.Outcome == OutcomeRateLimited:
+		case p.d.Outcome == OutcomeQuiet:
 			return nil
+		case p.d.Outcome == OutcomeRateLimited:
+			return s.unanswered(ctx, tx, c)
 		case p.reason != "":
 			return s.handoffTx(ctx, tx, c, &p.d, p.reason, p.urgent)
 		}

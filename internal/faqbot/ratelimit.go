@@ -1,9 +1,12 @@
 package faqbot
 
 import (
+	"context"
 	"time"
 
+	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/ratelimit"
+	"github.com/huiying/huiying/internal/store"
 )
 
 // OutcomeRateLimited: the bot had already answered the conversation as
@@ -29,4 +32,16 @@ func answerLimiter(opts Options) *ratelimit.Limiter {
 func (s *Service) mayAnswer(conversationID string) bool {
 	ok, _ := s.answers.Allow(conversationID)
 	return ok
+}
+
+// unanswered puts a conversation the bot would not answer back in the
+// agents' open queue: an earlier answer of the bot, decided after this
+// message arrived, may have set it pending.
+func (s *Service) unanswered(ctx context.Context, tx *store.Tx, c conversation.Conversation) error {
+	if c.Status != conversation.StatusPending {
+		return nil
+	}
+	open := conversation.StatusOpen
+	_, err := s.convs.UpdateTx(ctx, tx, c.ID, conversation.Change{Status: &open})
+	return err
 }

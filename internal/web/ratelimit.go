@@ -96,6 +96,12 @@ func (wl *writeLimits) allow(kind writeKind, r *http.Request) error {
 func (s *Server) limited(kind writeKind, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := s.writeLimits.allow(kind, r); err != nil {
+			// The body is not read: without this, net/http would read
+			// what is left of it before answering, so a client trickling
+			// its body would wait out the body timeout for its 429.
+			if r.ContentLength != 0 {
+				w.Header().Set("Connection", "close")
+			}
 			s.fail(w, r, err)
 			return
 		}

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -209,5 +212,35 @@ func TestUploadsAreLimitedPerContact(t *testing.T) {
 	st, body := upload(t, s, path, tok, "a.png", pngBytes(t), nil)
 	if st != http.StatusTooManyRequests || apptest.ErrorCode(t, body) != "rate_limited" {
 		t.Fatalf("4th upload: %d %s; want 429 rate_limited", st, body)
+	}
+}
+
+// A refusal does not wait for the body: a flooder trickling bodies gets
+// its 429 at once and loses the connection, instead of holding it for
+// the body timeout.
+func TestRefusalDoesNotWaitForTheBody(t *testing.T) {
+	s := apptest.StartWith(t, "sqlite", func(c *config.Config) {
+		c.Rates.ConversationsPerIP = ratelimit.Rate{Events: 1, Per: time.Hour, Burst: 1}
+	})
+	s.StartConversation(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	_, err = io.WriteString(conn, "POST /api/v1/widget/"+s.InboxKey+"/conversations HTTP/1.1\r\nHost: x\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer after %v: %v", time.Since(start), err)
+	}
+	resp.Body.Close()
+	if took := time.Since(start); resp.StatusCode != http.StatusTooManyRequests || took > 5*time.Second || !resp.Close {
+		t.Fatalf("answered %d after %v (close %v); want 429 at once, closing the connection", resp.StatusCode, took, resp.Close)
 	}
 }
