@@ -112,3 +112,18 @@ func TestForContactHidesRowID(t *testing.T) {
 		t.Fatalf("contact view %+v", c)
 	}
 }
+
+// BenchmarkSecretKindsText is the guard's cost on a text upload: 1 MiB of
+// ordinary support text in both languages, with no secret (the slow path,
+// which also scans the separator-spaced copy).
+func BenchmarkSecretKindsText(b *testing.B) {
+	line := "My USDT transfer to 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed is still pending after 2 hours, tx_id 0x5c50… " +
+		"转账一直没到账，请帮我查一下，谢谢！\n"
+	text := strings.Repeat(line, (1<<20)/len(line)+1)[:1<<20]
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if kinds := conversation.SecretKinds(text); kinds != nil {
+			b.Fatalf("found %v in ordinary text", kinds)
+		}
+	}
+}

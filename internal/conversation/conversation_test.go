@@ -446,7 +446,9 @@ func TestAppendOneValidates(t *testing.T) {
 			{"invalid UTF-8", "ab\xffcd", "", apperr.Invalid},
 			{"too long", strings.Repeat("a", conversation.MaxBodyRunes+1), "", apperr.TooLarge},
 			{"too long in characters", strings.Repeat("你", conversation.MaxBodyRunes+1), "", apperr.TooLarge},
-			{"client id too long", "hi", strings.Repeat("c", 101), apperr.Invalid},
+			{"client id too long", "hi", strings.Repeat("c", conversation.MaxClientMessageIDBytes+1), apperr.Invalid},
+			{"client id with a NUL", "hi", "c\x00", apperr.Invalid},
+			{"client id holding a mnemonic", "hi", strings.ReplaceAll(mnemonicEN, " ", "-"), apperr.Invalid},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := f.rowCounts(t)

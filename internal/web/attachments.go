@@ -68,11 +68,15 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.
 	}
 	var content io.Reader = br
 	if attachment.IsText(ct) {
-		// Text is read whole (it is bounded by the upload limit) so that no
+		// Text is read whole (at most MaxTextBytes) so that no
 		// byte of a keystore, key or mnemonic reaches the disk.
-		text, err := io.ReadAll(io.LimitReader(br, s.Limits.MaxUploadBytes+1))
+		limit := min(s.Limits.MaxUploadBytes, attachment.MaxTextBytes)
+		text, err := io.ReadAll(io.LimitReader(br, limit+1))
 		if err != nil {
 			return conversation.Appended{}, fmt.Errorf("read uploaded text: %w", err)
+		}
+		if int64(len(text)) > limit {
+			return conversation.Appended{}, apperr.New(apperr.TooLarge, "text files may be at most %d bytes; send a shorter extract (文本文件最大 %d 字节)", limit, limit)
 		}
 		if kinds := conversation.SecretKinds(string(text)); len(kinds) > 0 {
 			return conversation.Appended{}, secretFileError(kinds)

@@ -15,6 +15,8 @@ import (
 	"unicode"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/attachment"
+	"github.com/huiying/huiying/internal/config"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/guard"
 )
@@ -579,4 +581,26 @@ func uploadEncodedName(t *testing.T, s *apptest.Server, path, token, filename st
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return s.DoRequest(t, req, token)
+}
+
+// A text upload is scanned whole, so it has its own, smaller limit: the
+// guard's work per upload stays bounded whatever --max-upload-bytes is.
+func TestTextUploadLimit(t *testing.T) {
+	s := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.MaxUploadBytes = 4 << 20 })
+	conv, tok := s.StartConversation(t)
+	path := "/api/v1/widget/conversations/" + conv + "/attachments"
+	before := snapshot(t, s, conv)
+	text := bytes.Repeat([]byte("pending transfer log line\n"), attachment.MaxTextBytes/26+1)
+	status, b := upload(t, s, path, tok, "log.txt", text[:attachment.MaxTextBytes+1], nil)
+	if status != http.StatusRequestEntityTooLarge || apptest.ErrorCode(t, b) != "too_large" {
+		t.Fatalf("text over the limit: %d %s", status, b)
+	}
+	assertNothingWritten(t, s, before, conv)
+	if status, b := upload(t, s, path, tok, "log.txt", text[:attachment.MaxTextBytes], nil); status != http.StatusCreated {
+		t.Fatalf("text at the limit: %d %s", status, b)
+	}
+	img := append(pngBytes(t), bytes.Repeat([]byte{0}, 2<<20)...)
+	if status, b := upload(t, s, path, tok, "big.png", img, nil); status != http.StatusCreated {
+		t.Fatalf("a 2 MiB image: %d %s", status, b)
+	}
 }
