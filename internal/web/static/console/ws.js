@@ -6,7 +6,8 @@
 export class AgentSocket {
   // handlers: onEvent(event), onTyping(frame), onStatus('connecting'|'live'|'reconnecting'),
   // onResync() (reconnected without a resume point: reload what is shown),
-  // onTrouble(failures) (several failures in a row: check the session).
+  // onTrouble(failures) (several failures in a row, or a 1008 close because
+// the session, token or role changed: check the session).
   constructor(handlers) {
     this.h = handlers;
     this.ws = null;
@@ -100,7 +101,11 @@ export class AgentSocket {
       if (this.ws === ws) this.ws = null;
       if (this.stopped) return;
       if (!opened || e.code !== 1000) this.failures += 1;
-      if (this.failures >= 2 && this.failures % 2 === 0 && this.h.onTrouble) this.h.onTrouble(this.failures);
+      // 1008: the server closed the stream because this agent's access
+      // changed (signed out elsewhere, deactivated, role changed): ask at
+      // once whether the session still holds rather than after backing off.
+      const policy = e.code === 1008;
+      if (this.h.onTrouble && (policy || (this.failures >= 2 && this.failures % 2 === 0))) this.h.onTrouble(this.failures);
       this.retry(e.code);
     };
   }
