@@ -1,9 +1,8 @@
 package guard
 
 import (
-	"regexp"
+	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -20,21 +19,17 @@ import (
 // maxWordGap bytes between two, so the part of a message that can belong to
 // a mnemonic begun or continued in another is short.
 const (
-	maxPartBytes = 1024 // of each earlier message (its end) and of the last (its start)
+	maxPartBytes = 1024 // of each earlier message (its end)
 	maxParts     = 24   // messages scanned together
+	// maxTokens bounds the words (runs of letters, or Chinese characters)
+	// read on each side of the start of the last message: 23 words of a
+	// mnemonic and the fillers between them.
+	maxTokens = 64
 )
 
 // hardBreak joins pieces that must not be read as one run: longer than any
 // allowed gap, and made of a character no rule accepts between words.
 var hardBreak = strings.Repeat("|", maxWordGap+1)
-
-// fillers matches the words people put between the pieces of a mnemonic.
-// Taking them out can only join words; a join counts only when it makes a
-// checksum-valid mnemonic that passes the usual tests.
-var fillers = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(?:and\s+then|and|then|next|plus|continued|continuing|cont|contd|more|rest|the\s+rest(?:\s+is)?|remaining|followed\s+by|after\s+that|last|final|part\s*\d*|page\s*\d*|line\s*\d*|words?\s*\d*)\b` +
-		`|还有|接着|然后是?|以及|后面是?|接下来是?|继续|剩下的?|下面是|再来|最后|第[一二三四五六七八九十0-9]+(?:部分|段|行|组|句|个)[:：]?`)
-})
 
 // PartFinding is a secret found across several texts (the messages of one
 // sender): for each text it touches, the byte range it covers there.
@@ -64,25 +59,80 @@ func (v *virtual) put(s string, org int64, soft bool) {
 	}
 }
 
-// build joins parts into a virtual text: markers of secrets already removed
-// become hard breaks, fillers become a space (as drop says), parts are
-// joined by a newline. Some fillers are wordlist words too ("more", "then",
-// "next"), and a mnemonic may hold them: so the text is read with no filler
-// taken out, with those that are no word taken out, and with all.
-// With glue, the spaces and joins between two Chinese characters are left
-// out, so that "释据摄股死" + "轴酯不兴砖功忙" reads as one dense run.
-func (g *Guard) build(parts []string, cut []bool, glue bool, drop dropMode) *virtual {
-	v := &virtual{}
-	var re *regexp.Regexp
-	if drop != dropNone {
-		re = fillers()
-	}
+// join is what build needs of the parts, worked out once per scan: their
+// markers and fillers, and where a part was cut.
+type join struct {
+	parts []string
+	cut   []bool
+	marks [][][3]int // per part: [start, end, kind]: 1 marker, 0 filler, 2 filler holding a word
+	// fillers counts the fillers that are no word ([0]) and that hold a
+	// word ([1]); hanText is set when a part holds Chinese.
+	fillers [2]int
+	hanText bool
+}
+
+func (g *Guard) newJoin(parts []string, cut []bool) *join {
+	j := &join{parts: parts, cut: cut, marks: make([][][3]int, len(parts))}
 	for p, text := range parts {
+		j.marks[p] = markerOrFiller(text, true)
+		for k, m := range j.marks[p] {
+			if m[2] == 1 {
+				continue
+			}
+			if g.hasWord(text[m[0]:m[1]]) {
+				j.marks[p][k][2] = 2
+				j.fillers[1]++
+			} else {
+				j.fillers[0]++
+			}
+		}
+		j.hanText = j.hanText || strings.ContainsFunc(text, isHan)
+	}
+	return j
+}
+
+// readings lists the readings of the parts worth scanning: as they are,
+// with the fillers that are no word taken out, with all taken out, each
+// also glued when there is Chinese; a reading that would be the same text
+// as another is left out.
+func (j *join) readings() []reading {
+	drops := []dropMode{dropNone}
+	if j.fillers[0] > 0 {
+		drops = append(drops, dropNonWords)
+	}
+	if j.fillers[1] > 0 {
+		drops = append(drops, dropAll)
+	}
+	var out []reading
+	for _, d := range drops {
+		out = append(out, reading{false, d})
+		if j.hanText {
+			out = append(out, reading{true, d})
+		}
+	}
+	return out
+}
+
+// build joins the parts into a virtual text: markers of secrets already
+// removed become hard breaks, fillers become a space (as drop says), parts
+// are joined by a newline. Some fillers are wordlist words too ("more",
+// "then", "next"), and a mnemonic may hold them: so the text is read with
+// no filler taken out, with those that are no word taken out, and with
+// all. With glue, the spaces and joins between two Chinese characters are
+// left out, so that "释据摄股死" + "轴酯不兴砖功忙" reads as one dense run;
+// build reports false when gluing changed nothing.
+func (j *join) build(glue bool, drop dropMode) (*virtual, bool) {
+	size := 0
+	for _, text := range j.parts {
+		size += len(text) + len(hardBreak) + 1
+	}
+	v := &virtual{b: make([]byte, 0, size), org: make([]int64, 0, size), soft: make([]bool, 0, size)}
+	for p, text := range j.parts {
 		base := int64(p) << 32
 		if p > 0 {
 			v.put("\n", -1, true)
 		}
-		if cut[p] {
+		if j.cut[p] {
 			v.put(hardBreak, -1, false)
 		}
 		prev := 0
@@ -94,8 +144,8 @@ func (g *Guard) build(parts []string, cut []bool, glue bool, drop dropMode) *vir
 				i += n
 			}
 		}
-		for _, m := range markerOrFiller(text, re) {
-			if m[2] == 0 && drop == dropNonWords && g.hasWord(text[m[0]:m[1]]) {
+		for _, m := range j.marks[p] {
+			if m[2] == 0 && drop == dropNone || m[2] == 2 && drop != dropAll {
 				continue
 			}
 			emit(m[0])
@@ -109,14 +159,14 @@ func (g *Guard) build(parts []string, cut []bool, glue bool, drop dropMode) *vir
 		emit(len(text))
 	}
 	if glue {
-		v.glue()
+		return v, v.glue()
 	}
-	return v
+	return v, true
 }
 
-// markerOrFiller returns the markers ([start, end, 1]) and fillers
-// ([start, end, 0]) of text, in order.
-func markerOrFiller(text string, re *regexp.Regexp) [][3]int {
+// markerOrFiller returns the markers ([start, end, 1]) of text and, with
+// fillers, its fillers ([start, end, 0]), in order.
+func markerOrFiller(text string, fillers bool) [][3]int {
 	var out [][3]int
 	for from := 0; from < len(text); {
 		next, kind := len(text), -1
@@ -126,9 +176,9 @@ func markerOrFiller(text string, re *regexp.Regexp) [][3]int {
 				next, end, kind = from+i, from+i+len(m), 1
 			}
 		}
-		if re != nil {
-			if loc := re.FindStringIndex(text[from:next]); loc != nil {
-				next, end, kind = from+loc[0], from+loc[1], 0
+		if fillers {
+			if fs := findFillers(text[from:next]); len(fs) > 0 {
+				next, end, kind = from+fs[0][0], from+fs[0][1], 0
 			}
 		}
 		if kind < 0 {
@@ -141,8 +191,8 @@ func markerOrFiller(text string, re *regexp.Regexp) [][3]int {
 }
 
 // glue drops every run of soft bytes that stands between two Chinese
-// characters.
-func (v *virtual) glue() {
+// characters, and reports whether there was one.
+func (v *virtual) glue() bool {
 	w := 0
 	for i := 0; i < len(v.b); {
 		if !v.soft[i] {
@@ -166,7 +216,9 @@ func (v *virtual) glue() {
 			w++
 		}
 	}
+	changed := w < len(v.b)
 	v.b, v.org, v.soft = v.b[:w], v.org[:w], v.soft[:w]
+	return changed
 }
 
 // scanVirtual returns the checksum-valid mnemonics of v, as ranges of the
@@ -213,17 +265,20 @@ func (s *scanner) fillerScan(g *Guard) {
 	if words < minWords {
 		return
 	}
-	filler := fillers().MatchString(s.text)
 	han := strings.ContainsFunc(s.text, isHan)
-	if !filler && !(han && strings.Contains(s.text, "\n")) {
+	if !(han && strings.Contains(s.text, "\n")) && !hasFiller(s.text) {
 		return
 	}
-	parts, cut := []string{s.text}, []bool{false}
-	for _, v := range variants(filler, han) {
-		if !v.glue && v.drop == dropNone {
+	j := g.newJoin([]string{s.text}, []bool{false})
+	for _, r := range j.readings() {
+		if !r.glue && r.drop == dropNone {
 			continue // the text as it is: scanned already
 		}
-		fs, _ := g.scanVirtual(g.build(parts, cut, v.glue, v.drop), parts)
+		v, ok := j.build(r.glue, r.drop)
+		if !ok {
+			continue
+		}
+		fs, _ := g.scanVirtual(v, j.parts)
 		for _, f := range fs {
 			s.add(f.Kind, f.Start, f.End)
 		}
@@ -245,61 +300,72 @@ func (g *Guard) ScanParts(parts []string) []PartFinding {
 	if len(parts) < 2 {
 		return nil
 	}
-	off := 0
+	all, off := parts, 0
 	if len(parts) > maxParts {
 		off = len(parts) - maxParts
 		parts = parts[off:]
 	}
-	// Cut each part to what may belong to a split mnemonic, remembering the
-	// offset to map findings back.
-	view := make([]string, len(parts))
-	shift := make([]int, len(parts))
-	cut := make([]bool, len(parts))
-	for p, text := range parts {
-		if p < len(parts)-1 && len(text) > maxPartBytes {
+	// Cut the parts to what may belong to a mnemonic that the last part
+	// completes: at most maxTokens words (with fillers) back from the
+	// start of the last part, and as many into it; remember the offsets
+	// to map findings back.
+	n := len(parts)
+	view := slices.Clone(parts)
+	shift := make([]int, n)
+	cut := make([]bool, n)
+	view[n-1] = view[n-1][:headEnd(view[n-1], maxTokens)]
+	first, budget := 0, maxTokens
+	for p := n - 2; p >= 0; p-- {
+		text := view[p]
+		if len(text) > maxPartBytes {
 			i := len(text) - maxPartBytes
 			for i < len(text) && !utf8.RuneStart(text[i]) {
 				i++
 			}
-			view[p], shift[p], cut[p] = text[i:], i, true
+			text, shift[p], cut[p] = text[i:], i, true
+		}
+		starts := tokenStarts(text)
+		if len(starts) < budget {
+			view[p], budget = text, budget-len(starts)
 			continue
 		}
-		if p == len(parts)-1 && len(text) > maxPartBytes {
-			i := maxPartBytes
-			for i > 0 && !utf8.RuneStart(text[i]) {
-				i--
-			}
-			text = text[:i]
-		}
-		view[p] = text
+		i := starts[len(starts)-budget]
+		view[p], shift[p], cut[p] = text[i:], shift[p]+i, true
+		first = p
+		break
 	}
-	filler, han := false, false
-	for _, text := range view {
-		filler = filler || fillers().MatchString(text)
-		han = han || strings.ContainsFunc(text, isHan)
-	}
+	view, shift, cut = view[first:], shift[first:], cut[first:]
+	off += first
+	jn := g.newJoin(view, cut)
 	var out []PartFinding
-	for _, v := range variants(filler, han) {
-		fs, group := g.scanVirtual(g.build(view, cut, v.glue, v.drop), view)
+	for _, r := range jn.readings() {
+		v, ok := jn.build(r.glue, r.drop)
+		if !ok {
+			continue
+		}
+		fs, group := g.scanVirtual(v, view)
 		for i := 0; i < len(fs); {
 			j := i
 			for j < len(fs) && group[j] == group[i] {
 				j++
 			}
-			if j-i >= 2 && bounded(view, fs[i:j]) { // touches two parts or more
-				for _, f := range fs[i:j] {
-					f.Start += shift[f.Part]
-					f.End += shift[f.Part]
-					f.Part += off
-					out = append(out, f)
+			if j-i >= 2 { // touches two parts or more
+				group := fs[i:j]
+				for k := range group {
+					group[k].Start += shift[group[k].Part]
+					group[k].End += shift[group[k].Part]
+					group[k].Part += off
+				}
+				if bounded(all, group) {
+					out = append(out, group...)
 				}
 			}
 			i = j
 		}
 	}
-	if n := len(parts); len(out) == 0 || out[len(out)-1].Part != off+n-1 {
-		if f, ok := g.continuation(parts[n-2], parts[n-1]); ok {
-			out = append(out, PartFinding{Kind: f.Kind, Part: off + n - 1, Start: f.Start, End: f.End})
+	if last := len(all) - 1; len(out) == 0 || out[len(out)-1].Part != last {
+		if f, ok := g.continuation(all[last-1], all[last]); ok {
+			out = append(out, PartFinding{Kind: f.Kind, Part: last, Start: f.Start, End: f.End})
 		}
 	}
 	return mergeParts(out)
@@ -355,23 +421,6 @@ type reading struct {
 	drop dropMode
 }
 
-// variants lists the readings of a text worth scanning: as it is, with
-// fillers taken out (when it has any), and glued (when it has Chinese).
-func variants(filler, han bool) []reading {
-	drops := []dropMode{dropNone}
-	if filler {
-		drops = append(drops, dropNonWords, dropAll)
-	}
-	var out []reading
-	for _, d := range drops {
-		out = append(out, reading{false, d})
-		if han {
-			out = append(out, reading{true, d})
-		}
-	}
-	return out
-}
-
 // hasWord reports whether a filler holds a word of a Latin wordlist
 // ("then", "more"). Chinese fillers are two characters or more and count
 // as no word.
@@ -421,14 +470,16 @@ func MayContinue(text string) bool { return defaultGuard().MayContinue(text) }
 
 // MayContinue: see the package function.
 func (g *Guard) MayContinue(text string) bool {
-	re := fillers()
 	for range 4 {
 		text = strings.TrimLeftFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
-		loc := re.FindStringIndex(text)
-		if loc == nil || loc[0] != 0 {
+		end, ok := 0, false
+		if text != "" {
+			end, ok = fillerAt(text, 0)
+		}
+		if !ok {
 			break
 		}
-		text = text[loc[1]:]
+		text = text[end:]
 	}
 	end := 0
 	for end < len(text) {
@@ -471,8 +522,10 @@ func (g *Guard) continuation(prev, text string) (Finding, bool) {
 		text = text[:i] // a marker's characters are wordlist characters
 	}
 	head := strings.TrimLeftFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
-	if loc := fillers().FindStringIndex(head); loc != nil && loc[0] == 0 {
-		head = head[loc[1]:]
+	if head != "" {
+		if end, ok := fillerAt(head, 0); ok {
+			head = head[end:]
+		}
 	}
 	from := len(text) - len(head)
 	s := scanner{w: g.w, text: text}
@@ -512,4 +565,36 @@ func (g *Guard) continuation(prev, text string) (Finding, bool) {
 		}
 	}
 	return best, best.End > 0
+}
+
+// tokenStarts returns where the words of text start: runs of letters, and
+// each Chinese character on its own (as the scanner splits them).
+func tokenStarts(text string) []int {
+	var out []int
+	in := false
+	for i, r := range text {
+		switch {
+		case isHan(r):
+			out = append(out, i)
+			in = false
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			if !in {
+				out = append(out, i)
+			}
+			in = true
+		default:
+			in = false
+		}
+	}
+	return out
+}
+
+// headEnd returns the end of the first n words of text (all of it when it
+// has fewer).
+func headEnd(text string, n int) int {
+	starts := tokenStarts(text)
+	if len(starts) <= n {
+		return len(text)
+	}
+	return starts[n]
 }
