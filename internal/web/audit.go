@@ -178,7 +178,9 @@ func createdID(body []byte) string {
 }
 
 // clientIP is the address the request came from. X-Forwarded-For is not
-// trusted: any client can set it.
+// read here (any client can set it): the edge has already replaced
+// RemoteAddr with the client's address when a --trusted-proxies proxy sent
+// the request.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
