@@ -160,8 +160,8 @@ const (
 
 // Prepare prepares the write path's statements; call it once at start.
 func (s *Store) Prepare(ctx context.Context) error {
-	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery, undoSeqQuery},
-		bus.Queries(s.db.Dialect)...)...)
+	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery, undoSeqQuery,
+		recentQuery}, bus.Queries(s.db.Dialect)...)...)
 }
 
 // duplicate gives back the sequence number just taken, leaving the

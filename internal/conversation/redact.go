@@ -38,7 +38,11 @@ const recentQuery = "SELECT m.seq, m.direction, m.author_type, m.body, m.created
 // between are skipped, not a stop: the bot answers every visitor message.
 // It looks at most at the conversation's last recentRows messages, and
 // returns nothing when the conversation is not the contact's.
-func (s *Store) RecentFromContact(ctx context.Context, tx *store.Tx, conversationID, contactID string, since time.Time, limit int) ([]Earlier, error) {
+//
+// enough, when not nil, is told each message kept, newest first, and ends
+// the reading when it returns true (the guard has read all it can use).
+func (s *Store) RecentFromContact(ctx context.Context, tx *store.Tx, conversationID, contactID string, since time.Time, limit int,
+	enough func(body string) bool) ([]Earlier, error) {
 	rows, err := tx.Query(ctx, recentQuery, conversationID, conversationID, contactID, recentRows)
 	if err != nil {
 		return nil, fmt.Errorf("read recent messages of %s: %w", conversationID, err)
@@ -60,7 +64,7 @@ func (s *Store) RecentFromContact(ctx context.Context, tx *store.Tx, conversatio
 			continue
 		}
 		out = append(out, e)
-		if len(out) == limit {
+		if len(out) == limit || enough != nil && enough(e.Body) {
 			break
 		}
 	}

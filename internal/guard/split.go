@@ -27,6 +27,14 @@ const (
 	maxTokens = 64
 )
 
+// SplitWords is how many words before a new message ScanParts reads at
+// most (see Words): a caller that reads earlier messages may stop there.
+const SplitWords = maxTokens
+
+// Words counts the words of text as ScanParts does: runs of letters, and
+// Chinese characters one by one.
+func Words(text string) int { return len(tokenStarts(text)) }
+
 // hardBreak joins pieces that must not be read as one run: longer than any
 // allowed gap, and made of a character no rule accepts between words.
 var hardBreak = strings.Repeat("|", maxWordGap+1)

@@ -65,13 +65,22 @@ const (
 // contact's recent messages. When it finds one it rewrites the earlier
 // messages (and their events) in tx and returns msg's body with its part
 // of the secret removed, and found set. msg itself is not written.
+//
+// It runs on the one writer, inside the transaction, so that no message
+// the contact sends meanwhile can slip between the read and the rewrite;
+// the cheap MayContinue spares most messages the read.
 func (s *Service) completeAcross(ctx context.Context, tx *store.Tx, msg conversation.NewMessage) (body string, found bool, err error) {
 	sg, ok := s.guard.(SplitGuard)
 	if !ok || msg.ContactID == "" || !sg.MayContinue(msg.Body) {
 		return msg.Body, false, nil
 	}
+	words := 0
+	enough := func(body string) bool {
+		words += guard.Words(body)
+		return words >= guard.SplitWords
+	}
 	earlier, err := s.convs.RecentFromContact(ctx, tx, msg.ConversationID, msg.ContactID,
-		s.convs.Now().Add(-splitWindow), splitMessages)
+		s.convs.Now().Add(-splitWindow), splitMessages, enough)
 	if err != nil || len(earlier) == 0 {
 		return msg.Body, false, err
 	}

@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
@@ -18,6 +21,7 @@ import (
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/store/pgtest"
+	"github.com/huiying/huiying/internal/store/storetest"
 )
 
 // wordlist reads a BIP39 list from the guard's embedded files.
@@ -399,4 +403,52 @@ func TestSecretAcrossMessagesOnlyInOwnConversation(t *testing.T) {
 			t.Errorf("%d message.redacted events", n)
 		}
 	})
+}
+
+// BenchmarkSubmitCompletesMnemonic measures, on SQLite, the message that
+// completes a mnemonic begun in the one before: reading the earlier
+// messages, rewriting them and their events, and emptying the write-ahead
+// log, all before the acknowledgement. Run:
+// go test -run '^$' -bench CompletesMnemonic ./internal/intake/
+func BenchmarkSubmitCompletesMnemonic(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.SQLite(b)
+	cs := conversation.NewStore(db, time.Now)
+	if err := cs.Prepare(ctx); err != nil {
+		b.Fatal(err)
+	}
+	in, err := cs.CreateInbox(ctx, "bench", conversation.ChannelWebChat)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, ct, err := cs.Start(ctx, in, conversation.NewContact{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := intake.NewSecretGuard()
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := intake.New(cs, g, slog.New(slog.NewTextHandler(io.Discard, nil)), intake.Options{})
+	defer svc.Close()
+	// A BIP39 test vector (valid checksum).
+	words := strings.Fields("legal winner thank year wave sausage worth useful legal winner thank yellow")
+	send := func(id, body string) intake.Ack {
+		a, err := svc.Submit(ctx, intake.Inbound{ConversationID: c.ID, ContactID: ct.ID, ClientMessageID: id, Body: body})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	var completing time.Duration
+	for i := 0; b.Loop(); i++ {
+		send(fmt.Sprint("a", i), strings.Join(words[:6], " "))
+		t0 := time.Now()
+		if a := send(fmt.Sprint("b", i), strings.Join(words[6:], " ")); !a.Redacted {
+			b.Fatal("not redacted")
+		}
+		completing += time.Since(t0)
+		send(fmt.Sprint("c", i), "thanks") // the next piece starts afresh
+	}
+	b.ReportMetric(float64(completing.Microseconds())/float64(b.N), "µs/completing-msg")
 }
