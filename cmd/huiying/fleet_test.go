@@ -53,6 +53,14 @@ type fleet struct {
 	done     sync.WaitGroup
 }
 
+// unlimitedFlags turn off the per-address limits on anonymous writes: the
+// fleet's visitors all come from 127.0.0.1, where in production each has an
+// address of its own.
+var unlimitedFlags = []string{
+	"--rate-conversations-per-ip", "off", "--rate-conversations-per-inbox", "off",
+	"--rate-messages-per-contact", "off", "--rate-messages-per-ip", "off",
+}
+
 func newFleet(t *testing.T, a *api, inboxKey string) *fleet {
 	f := &fleet{}
 	for n := range fleetSize {

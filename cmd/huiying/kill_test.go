@@ -28,6 +28,7 @@ func TestKill9LosesNothing(t *testing.T) {
 }
 
 func testKill9(t *testing.T, o serverOpts) {
+	o.extra = unlimitedFlags
 	srv := startServer(t, o)
 	a := newAPI(srv.URL)
 	defer a.close()

@@ -26,7 +26,7 @@ func TestGracefulShutdownDrains(t *testing.T) {
 }
 
 func testDrain(t *testing.T, o serverOpts) {
-	o.extra = []string{"--shutdown-timeout", shutdownTimeout.String()}
+	o.extra = append([]string{"--shutdown-timeout", shutdownTimeout.String()}, unlimitedFlags...)
 	srv := startServer(t, o)
 	a := newAPI(srv.URL)
 	defer a.close()
