@@ -38,9 +38,12 @@ func TestFillerInOneMessage(t *testing.T) {
 			return "第一部分：" + j(a) + " 第二部分：" + j(b)
 		}, dense},
 	}
+	total, caughtAll := 0, 0
+	defer func() { t.Logf("filler in one message: %d / %d caught", caughtAll, total) }()
 	for _, c := range cases {
 		missed := 0
 		const per = 40
+		total += per
 		for i := range per {
 			words := randomMnemonic(g.w, r, c.l, c.n)
 			half := c.n / 2
@@ -61,6 +64,7 @@ func TestFillerInOneMessage(t *testing.T) {
 				}
 			}
 		}
+		caughtAll += per - missed
 		// A random 12-word Chinese mnemonic fails the tests of randomness
 		// (mean log rank, no frequent word) about 1% of the time.
 		if missed > per/20 {
