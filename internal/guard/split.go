@@ -515,9 +515,11 @@ func (g *Guard) MayContinue(text string) bool {
 // those go at once, with the marker, and the pieces that follow can no
 // longer be checked against them. So words that come right after a removed
 // mnemonic are its rest when they look like one: a run of wordlist words at
-// the start of the next message, at most 23, not mostly frequent English
-// words, Chinese characters rare on average; one or two words only when
-// they are all the message holds.
+// the start of the next message, at most 23; fewer than 6 only when they
+// are the whole message; English with at most a third of frequent words
+// (a random mnemonic has 7%); Chinese only as the whole message, three
+// characters or more, rare on average, with no frequent word and none
+// repeated (most Chinese text is made of wordlist characters).
 
 // continuation returns the range of text that continues a mnemonic removed
 // from the end of the previous message.
@@ -561,11 +563,11 @@ func (g *Guard) continuation(prev, text string) (Finding, bool) {
 		last := run[len(run)-1]
 		rest := strings.TrimFunc(text[last.end:], func(r rune) bool { return !unicode.IsLetter(r) })
 		switch {
-		case len(run) < 3 && rest != "":
+		case len(run) < 6 && rest != "": // a short run must be the whole message
 			continue
-		case l == english && 2*s.commonEnglish(run) > len(run), l == english && len(run) < 3 && s.commonEnglish(run) > 0:
+		case l == english && 3*s.commonEnglish(run) > len(run):
 			continue
-		case l.han() && s.meanLogRank(run) < hanSpacedMLR:
+		case l.han() && (len(run) < 3 || rest != "" || s.meanLogRank(run) < hanDenseMLR || s.ordinaryHan(run)):
 			continue
 		}
 		if last.end-run[0].start > best.End-best.Start {
@@ -605,4 +607,18 @@ func headEnd(text string, n int) int {
 		return len(text)
 	}
 	return starts[n]
+}
+
+// ordinaryHan reports signs of ordinary Chinese in a run of characters: a
+// frequent two-character word, or a character used twice.
+func (s *scanner) ordinaryHan(run []item) bool {
+	seen := map[rune]bool{}
+	for k, it := range run {
+		c := s.toks[it.tok].han
+		if seen[c] || k > 0 && s.w.bigrams[[2]rune{s.toks[run[k-1].tok].han, c}] {
+			return true
+		}
+		seen[c] = true
+	}
+	return false
 }

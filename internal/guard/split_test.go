@@ -211,6 +211,20 @@ func TestScanPartsOrdinary(t *testing.T) {
 		if flagged*1000 > groups {
 			t.Errorf("%s: %d of %d groups flagged", name, flagged, groups)
 		}
+		// Each text as the message right after a removed mnemonic.
+		after := 0
+		for _, s := range texts {
+			if fs := g.ScanParts([]string{"my seed " + MarkerMnemonic, s}); len(fs) > 0 {
+				after++
+				if after <= 5 {
+					t.Logf("%s: flagged after a removed mnemonic: %q %v", name, s, fs)
+				}
+			}
+		}
+		t.Logf("FALSE POSITIVES right after a removed mnemonic %s: %d / %d texts", name, after, len(texts))
+		if after*1000 > len(texts) {
+			t.Errorf("%s: %d of %d texts flagged after a removed mnemonic", name, after, len(texts))
+		}
 	}
 }
 
@@ -220,5 +234,30 @@ func BenchmarkScanParts(b *testing.B) {
 		"还有手续费是多少", "can you check the transaction please"}
 	for b.Loop() {
 		g.ScanParts(parts)
+	}
+}
+
+// TestContinuationAfterRemovedMnemonic: the words of a 24-word mnemonic
+// that come after 12 of them were removed (they passed the checksum by
+// chance) go too; what a user says after a removed mnemonic stays.
+func TestContinuationAfterRemovedMnemonic(t *testing.T) {
+	g := testGuard(t)
+	r := rand.New(rand.NewPCG(5, 5))
+	prev := "here: " + MarkerMnemonic
+	for range 20 {
+		en := randomMnemonic(g.w, r, english, 24)
+		zh := randomMnemonic(g.w, r, chineseSimplified, 24)
+		for _, rest := range []string{strings.Join(en[12:18], " "), strings.Join(zh[12:18], ""), strings.Join(zh[12:18], " ")} {
+			fs := g.ScanParts([]string{prev, rest})
+			if len(fs) != 1 || fs[0].Part != 1 || fs[0].Start != 0 || fs[0].End != len(rest) {
+				t.Errorf("rest %q after a removed mnemonic: %v", rest, fs)
+			}
+		}
+	}
+	for _, s := range []string{"thank you", "ok what now?", "I am scared, can you help me recover my funds",
+		"about", "我该怎么办", "谢谢", "好的，然后呢", "钱包里的币还在吗", "can you check my balance please"} {
+		if fs := g.ScanParts([]string{prev, s}); len(fs) > 0 {
+			t.Errorf("%q after a removed mnemonic flagged: %v", s, fs)
+		}
 	}
 }
