@@ -160,6 +160,9 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		if e.Type == bus.ConversationUpdated {
 			return writeContactConversation(ctx, conn, e)
 		}
+		if e.Type == bus.MessageRedacted {
+			return writeContactRedacted(ctx, conn, e)
+		}
 		if e.Type != bus.MessageCreated {
 			return nil
 		}

@@ -716,6 +716,17 @@ function handleMessage(m, live) {
 // acknowledge marks one of the visitor's messages as stored with seq. When
 // the server stored a different body (the secret guard removed a seed phrase
 // or key), the bubble shows what was stored, so the secret leaves the screen.
+// replaceBody shows the new body of a message already on screen: a later
+// message completed a secret, and the server removed it from this one.
+function replaceBody(seq, body) {
+  const e = typeof seq === "number" ? bySeq.get(seq) : null;
+  if (!e || typeof body !== "string") return;
+  e.body = body;
+  if (e.message) e.message.body = body;
+  const p = e.el && e.el.querySelector('[data-testid="message-body"]');
+  if (p) p.textContent = body;
+}
+
 function acknowledge(e, seq, storedBody) {
   if (typeof storedBody === "string" && storedBody !== e.body) {
     e.body = storedBody;
@@ -998,6 +1009,8 @@ function connect() {
       else showAgentTyping(f.name);
     } else if (f.type === "conversation" && f.conversation) {
       setConversationStatus(f.conversation.status);
+    } else if (f.type === "redacted" && Array.isArray(f.messages)) {
+      for (const m of f.messages) replaceBody(m && m.seq, m && m.body);
     }
   };
   sock.onclose = (ev) => {
