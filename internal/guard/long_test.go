@@ -23,6 +23,8 @@ func TestLongInputs(t *testing.T) {
 		"braces":        strings.Repeat("{ciphertext kdf crypto ", n/24),
 		"hex":           strings.Repeat("5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 ", n/65),
 		"base58":        strings.Repeat("5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ ", n/52),
+		"fillers":       strings.Repeat("pending transfer log line and then more\n", n/40),
+		"han-fillers":   strings.Repeat("我的 还有 转账 然后 没到\n", n/30),
 		"repeat-secret": strings.Repeat("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about. ", n/93),
 	}
 	for name, s := range cases {
@@ -34,5 +36,15 @@ func TestLongInputs(t *testing.T) {
 		if d > 5*time.Second {
 			t.Errorf("%s: %v", name, d)
 		}
+	}
+}
+
+// BenchmarkRedactFillerText is a 1 MiB text upload full of filler words
+// ("line", "and then"): the filler readings must stay linear in the text.
+func BenchmarkRedactFillerText(b *testing.B) {
+	text := strings.Repeat("pending transfer log line and then more\n", (1<<20)/40)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Redact(text)
 	}
 }

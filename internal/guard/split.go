@@ -164,29 +164,59 @@ func (j *join) build(glue bool, drop dropMode) (*virtual, bool) {
 }
 
 // markerOrFiller returns the markers ([start, end, 1]) of text and, with
-// fillers, its fillers ([start, end, 0]), in order.
+// fillers, its fillers ([start, end, 0]), in order. It is linear in the
+// text: a long upload full of fillers ("line", "and") is scanned too.
 func markerOrFiller(text string, fillers bool) [][3]int {
 	var out [][3]int
-	for from := 0; from < len(text); {
-		next, kind := len(text), -1
-		var end int
-		for _, m := range [...]string{MarkerMnemonic, MarkerPrivateKey, MarkerKeystore} {
-			if i := strings.Index(text[from:], m); i >= 0 && from+i < next {
-				next, end, kind = from+i, from+i+len(m), 1
-			}
+	from := 0
+	addFillers := func(end int) {
+		if !fillers {
+			return
 		}
-		if fillers {
-			if fs := findFillers(text[from:next]); len(fs) > 0 {
-				next, end, kind = from+fs[0][0], from+fs[0][1], 0
-			}
+		for _, f := range findFillers(text[from:end]) {
+			out = append(out, [3]int{from + f[0], from + f[1], 0})
 		}
-		if kind < 0 {
-			break
-		}
-		out = append(out, [3]int{next, end, kind})
-		from = end
 	}
+	for _, m := range markerRanges(text) {
+		addFillers(m[0])
+		out = append(out, [3]int{m[0], m[1], 1})
+		from = m[1]
+	}
+	addFillers(len(text))
 	return out
+}
+
+// markerRanges returns the markers of text, in order and apart: at each
+// point the earliest one that starts there or later.
+func markerRanges(text string) [][2]int {
+	marks := [...]string{MarkerMnemonic, MarkerPrivateKey, MarkerKeystore}
+	indexFrom := func(from int, m string) int {
+		if i := strings.Index(text[from:], m); i >= 0 {
+			return from + i
+		}
+		return -1
+	}
+	var next [len(marks)]int
+	for k, m := range marks {
+		next[k] = indexFrom(0, m)
+	}
+	var out [][2]int
+	for from := 0; ; {
+		best := -1
+		for k, m := range marks {
+			if next[k] >= 0 && next[k] < from {
+				next[k] = indexFrom(from, m)
+			}
+			if next[k] >= 0 && (best < 0 || next[k] < next[best]) {
+				best = k
+			}
+		}
+		if best < 0 {
+			return out
+		}
+		out = append(out, [2]int{next[best], next[best] + len(marks[best])})
+		from = next[best] + len(marks[best])
+	}
 }
 
 // glue drops every run of soft bytes that stands between two Chinese
