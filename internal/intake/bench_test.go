@@ -31,6 +31,7 @@ func BenchmarkSubmitSQLiteGuard(b *testing.B) {
 	}
 	b.Run("en", func(b *testing.B) { benchSubmit(b, g, "my transfer has been pending for an hour") })
 	b.Run("zh", func(b *testing.B) { benchSubmit(b, g, "转账一个小时了还没到账，怎么回事") })
+	b.Run("en-wordlist", func(b *testing.B) { benchSubmit(b, g, "bench message 42 from user 7") })
 }
 
 func benchSubmit(b *testing.B, g intake.Guard, body string) {

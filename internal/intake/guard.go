@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/huiying/huiying/internal/conversation"
@@ -46,6 +47,9 @@ type SplitGuard interface {
 	// ScanParts finds secrets across bodies (oldest first, the new one
 	// last) that touch two of them or more.
 	ScanParts(bodies []string) []guard.PartFinding
+	// EdgeRuns bounds the words a mnemonic crossing the start (head) or
+	// the end (tail) of body can take from it (see guard.EdgeRuns).
+	EdgeRuns(body string) (head, tail int, whole bool)
 }
 
 // MayContinue: see SplitGuard.
@@ -54,9 +58,16 @@ func (s *SecretGuard) MayContinue(body string) bool { return s.g.MayContinue(bod
 // ScanParts: see SplitGuard.
 func (s *SecretGuard) ScanParts(bodies []string) []guard.PartFinding { return s.g.ScanParts(bodies) }
 
+// EdgeRuns: see SplitGuard.
+func (s *SecretGuard) EdgeRuns(body string) (head, tail int, whole bool) { return s.g.EdgeRuns(body) }
+
 // Bounds of the look back for a secret completed across messages: the
 // contact's last splitMessages messages within splitWindow of the new one.
 const (
+	// markerPrefix starts every marker: the words right after a removed
+	// mnemonic may be its rest (guard.ScanParts), so such a message is
+	// always read with the new one.
+	markerPrefix  = "[已隐藏"
 	splitMessages = 24
 	splitWindow   = 30 * time.Minute
 )
@@ -74,14 +85,29 @@ func (s *Service) completeAcross(ctx context.Context, tx *store.Tx, msg conversa
 	if !ok || msg.ContactID == "" || !sg.MayContinue(msg.Body) {
 		return msg.Body, false, nil
 	}
-	words := 0
+	// Most messages that start with a wordlist word ("bench", "transfer")
+	// join a previous message that ends in ordinary words: when the words
+	// that can run across the join are fewer than a mnemonic has, the
+	// reading stops at that message and nothing is scanned.
+	head, _, _ := sg.EdgeRuns(msg.Body)
+	words, newest, ruledOut := 0, true, false
 	enough := func(body string) bool {
+		if newest {
+			newest = false
+			if !strings.Contains(body, markerPrefix) {
+				_, tail, whole := sg.EdgeRuns(body)
+				if !whole && head+tail < guard.MinMnemonicWords {
+					ruledOut = true
+					return true
+				}
+			}
+		}
 		words += guard.Words(body)
 		return words >= guard.SplitWords
 	}
 	earlier, err := s.convs.RecentFromContact(ctx, tx, msg.ConversationID, msg.ContactID,
 		s.convs.Now().Add(-splitWindow), splitMessages, enough)
-	if err != nil || len(earlier) == 0 {
+	if err != nil || len(earlier) == 0 || ruledOut {
 		return msg.Body, false, err
 	}
 	bodies := make([]string, 0, len(earlier)+1)
