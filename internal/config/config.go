@@ -65,6 +65,7 @@ type Rates struct {
 	ConversationsPerIP, ConversationsPerInbox ratelimit.Rate
 	MessagesPerContact, MessagesPerIP         ratelimit.Rate
 	UploadsPerContact, UploadsPerIP           ratelimit.Rate
+	SignInsPerIP                              ratelimit.Rate
 	BotAnswersPerConversation                 ratelimit.Rate
 }
 
@@ -102,6 +103,7 @@ var Options = []Option{
 	{"rate-messages-per-ip", "HUIYING_RATE_MESSAGES_PER_IP", "600/min burst 200", "messages one client address may send, all its visitors together (same format)"},
 	{"rate-uploads-per-contact", "HUIYING_RATE_UPLOADS_PER_CONTACT", "10/min burst 5", "files one visitor may upload (same format)"},
 	{"rate-uploads-per-ip", "HUIYING_RATE_UPLOADS_PER_IP", "60/min burst 20", "files one client address may upload (same format)"},
+	{"rate-sign-ins-per-ip", "HUIYING_RATE_SIGN_INS_PER_IP", "30/min burst 20", "console sign-in requests one client address may make, right or wrong (same format)"},
 	{"bot-answers-per-conversation", "HUIYING_BOT_ANSWERS_PER_CONVERSATION", "5/min", "the FAQ bot answers at most this many messages in one conversation (same format); beyond it the bot stays quiet and the conversation waits for a person"},
 }
 
@@ -166,6 +168,7 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 			{"rate-messages-per-ip", &c.Rates.MessagesPerIP},
 			{"rate-uploads-per-contact", &c.Rates.UploadsPerContact},
 			{"rate-uploads-per-ip", &c.Rates.UploadsPerIP},
+			{"rate-sign-ins-per-ip", &c.Rates.SignInsPerIP},
 			{"bot-answers-per-conversation", &c.Rates.BotAnswersPerConversation},
 		} {
 			if *r.dst, err = ratelimit.ParseRate(*vals[r.flag]); err != nil {

@@ -21,6 +21,11 @@ type Rates struct {
 	MessagesPerIP         ratelimit.Rate
 	UploadsPerContact     ratelimit.Rate
 	UploadsPerIP          ratelimit.Rate
+	// SignInsPerIP bounds sign-in requests, right or wrong, before any
+	// database work: the attempt limits (internal/auth) count failures in
+	// the database, so a flood of refused attempts would still cost a
+	// write transaction each.
+	SignInsPerIP ratelimit.Rate
 }
 
 // writeKind is what a limited route writes.
@@ -30,6 +35,7 @@ const (
 	limitConversations writeKind = iota
 	limitMessages
 	limitUploads
+	limitSignIns
 )
 
 // writeLimits holds one limiter per rate; the checks of a kind run in
@@ -63,6 +69,9 @@ func newWriteLimits(r Rates, now func() time.Time) *writeLimits {
 		limitUploads: {
 			{mk(r.UploadsPerContact), contact, "files uploaded", "上传的文件"},
 			{mk(r.UploadsPerIP), ip, "files uploaded from this address", "此网络地址上传的文件"},
+		},
+		limitSignIns: {
+			{mk(r.SignInsPerIP), ip, "sign-in attempts from this address", "此网络地址的登录尝试"},
 		},
 	}}
 }

@@ -244,3 +244,31 @@ func TestRefusalDoesNotWaitForTheBody(t *testing.T) {
 		t.Fatalf("answered %d after %v (close %v); want 429 at once, closing the connection", resp.StatusCode, took, resp.Close)
 	}
 }
+
+// A flood of sign-ins from one address is refused at the edge, before the
+// attempt limits' write transaction: the refused requests record nothing,
+// and another address still reaches the password check.
+func TestSignInRequestsAreLimitedPerIP(t *testing.T) {
+	s := limitedServer(t, func(r *config.Rates) {
+		r.SignInsPerIP = ratelimit.Rate{Events: 1, Per: time.Hour, Burst: 5}
+	})
+	wrong := map[string]string{"email": "admin@huiying.local", "password": "not the password"}
+	unauthorized := 0
+	for range 50 {
+		resp, body := from(t, s, "203.0.113.9", "POST", "/api/v1/session", "", wrong)
+		if resp.StatusCode == http.StatusUnauthorized {
+			unauthorized++
+			continue
+		}
+		checkLimited(t, resp, body)
+	}
+	if unauthorized != 5 {
+		t.Fatalf("%d of 50 sign-ins reached the password check, want the burst of 5", unauthorized)
+	}
+	if n := s.Count(t, "SELECT COUNT(*) FROM login_failures WHERE ip = '203.0.113.9'"); n != 5 {
+		t.Fatalf("%d failures recorded for the address, want 5 (refusals write nothing)", n)
+	}
+	if resp, body := from(t, s, "198.51.100.9", "POST", "/api/v1/session", "", wrong); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("another address got %d (%s), want 401", resp.StatusCode, body)
+	}
+}

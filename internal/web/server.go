@@ -185,7 +185,7 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/ws/contact", Contact, s.wsContact},
 		{"POST", "/api/v1/widget/conversations/{id}/bot-feedback", Contact, s.widgetBotFeedback},
 
-		{"POST", "/api/v1/session", Public, s.login},
+		{"POST", "/api/v1/session", Public, s.limited(limitSignIns, s.login)},
 		{"GET", "/api/v1/session", Public, s.getSession},
 		{"DELETE", "/api/v1/session", Public, s.logout},
 
