@@ -130,6 +130,7 @@ func webRates(r config.Rates) web.Rates {
 		ConversationsPerIP: r.ConversationsPerIP, ConversationsPerInbox: r.ConversationsPerInbox,
 		MessagesPerContact: r.MessagesPerContact, MessagesPerIP: r.MessagesPerIP,
 		UploadsPerContact: r.UploadsPerContact, UploadsPerIP: r.UploadsPerIP,
+		MessagesPerInbox: r.MessagesPerInbox, UploadsPerInbox: r.UploadsPerInbox,
 		SignInsPerIP: r.SignInsPerIP,
 	}
 }

@@ -64,6 +64,7 @@ type Config struct {
 type Rates struct {
 	ConversationsPerIP, ConversationsPerInbox ratelimit.Rate
 	MessagesPerContact, MessagesPerIP         ratelimit.Rate
+	MessagesPerInbox, UploadsPerInbox         ratelimit.Rate
 	UploadsPerContact, UploadsPerIP           ratelimit.Rate
 	SignInsPerIP                              ratelimit.Rate
 	BotAnswersPerConversation                 ratelimit.Rate
@@ -101,8 +102,10 @@ var Options = []Option{
 	{"rate-conversations-per-inbox", "HUIYING_RATE_CONVERSATIONS_PER_INBOX", "600/min burst 300", "conversations all clients together may start in one inbox (same format)"},
 	{"rate-messages-per-contact", "HUIYING_RATE_MESSAGES_PER_CONTACT", "30/min burst 20", "messages one visitor may send (same format)"},
 	{"rate-messages-per-ip", "HUIYING_RATE_MESSAGES_PER_IP", "600/min burst 200", "messages one client address may send, all its visitors together (same format)"},
+	{"rate-messages-per-inbox", "HUIYING_RATE_MESSAGES_PER_INBOX", "300/s burst 3000", "messages all visitors together may send to one inbox (same format)"},
 	{"rate-uploads-per-contact", "HUIYING_RATE_UPLOADS_PER_CONTACT", "10/min burst 5", "files one visitor may upload (same format)"},
 	{"rate-uploads-per-ip", "HUIYING_RATE_UPLOADS_PER_IP", "60/min burst 20", "files one client address may upload (same format)"},
+	{"rate-uploads-per-inbox", "HUIYING_RATE_UPLOADS_PER_INBOX", "30/s burst 300", "files all visitors together may upload to one inbox (same format)"},
 	{"rate-sign-ins-per-ip", "HUIYING_RATE_SIGN_INS_PER_IP", "30/min burst 20", "console sign-in requests one client address may make, right or wrong (same format)"},
 	{"bot-answers-per-conversation", "HUIYING_BOT_ANSWERS_PER_CONVERSATION", "5/min", "the FAQ bot answers at most this many messages in one conversation (same format); beyond it the bot stays quiet and the conversation waits for a person"},
 }
@@ -168,6 +171,8 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 			{"rate-messages-per-ip", &c.Rates.MessagesPerIP},
 			{"rate-uploads-per-contact", &c.Rates.UploadsPerContact},
 			{"rate-uploads-per-ip", &c.Rates.UploadsPerIP},
+			{"rate-messages-per-inbox", &c.Rates.MessagesPerInbox},
+			{"rate-uploads-per-inbox", &c.Rates.UploadsPerInbox},
 			{"rate-sign-ins-per-ip", &c.Rates.SignInsPerIP},
 			{"bot-answers-per-conversation", &c.Rates.BotAnswersPerConversation},
 		} {

@@ -19,8 +19,10 @@ type Rates struct {
 	ConversationsPerInbox ratelimit.Rate
 	MessagesPerContact    ratelimit.Rate
 	MessagesPerIP         ratelimit.Rate
+	MessagesPerInbox      ratelimit.Rate
 	UploadsPerContact     ratelimit.Rate
 	UploadsPerIP          ratelimit.Rate
+	UploadsPerInbox       ratelimit.Rate
 	// SignInsPerIP bounds sign-in requests, right or wrong, before any
 	// database work: the attempt limits (internal/auth) count failures in
 	// the database, so a flood of refused attempts would still cost a
@@ -52,7 +54,11 @@ type limitCheck struct {
 	en, zh string
 }
 
-func newWriteLimits(r Rates, now func() time.Time) *writeLimits {
+// convInbox returns the inbox of the request's conversation ({id}), or ""
+// when it cannot be told (the handler then answers 404): messages and
+// uploads are limited per inbox too, so many addresses together cannot
+// flood one inbox.
+func newWriteLimits(r Rates, now func() time.Time, convInbox func(r *http.Request) string) *writeLimits {
 	mk := func(rate ratelimit.Rate) *ratelimit.Limiter { return ratelimit.New(rate, now, 0) }
 	ip := func(r *http.Request) string { return ipKey(clientIP(r)) }
 	contact := func(r *http.Request) string { return contactFrom(r) }
@@ -65,10 +71,12 @@ func newWriteLimits(r Rates, now func() time.Time) *writeLimits {
 		limitMessages: {
 			{mk(r.MessagesPerContact), contact, "messages sent", "发送的消息"},
 			{mk(r.MessagesPerIP), ip, "messages sent from this address", "此网络地址发送的消息"},
+			{mk(r.MessagesPerInbox), convInbox, "messages sent to this inbox", "此收件箱收到的消息"},
 		},
 		limitUploads: {
 			{mk(r.UploadsPerContact), contact, "files uploaded", "上传的文件"},
 			{mk(r.UploadsPerIP), ip, "files uploaded from this address", "此网络地址上传的文件"},
+			{mk(r.UploadsPerInbox), convInbox, "files uploaded to this inbox", "此收件箱收到的文件"},
 		},
 		limitSignIns: {
 			{mk(r.SignInsPerIP), ip, "sign-in attempts from this address", "此网络地址的登录尝试"},
@@ -81,13 +89,23 @@ func newWriteLimits(r Rates, now func() time.Time) *writeLimits {
 func (wl *writeLimits) allow(kind writeKind, r *http.Request) error {
 	checks := wl.checks[kind]
 	for i, c := range checks {
+		if c.l.Rate().Off() {
+			continue
+		}
 		key := c.key(r)
+		if key == "" {
+			continue
+		}
 		ok, wait := c.l.Allow(key)
 		if ok {
 			continue
 		}
 		for _, prev := range checks[:i] {
-			prev.l.Undo(prev.key(r))
+			if !prev.l.Rate().Off() {
+				if key := prev.key(r); key != "" {
+					prev.l.Undo(key)
+				}
+			}
 		}
 		secs := int((wait + time.Second - 1) / time.Second)
 		msg := fmt.Sprintf("too many %s (limit %s); try again in %d s", c.en, c.l.Rate(), secs)

@@ -272,3 +272,58 @@ func TestSignInRequestsAreLimitedPerIP(t *testing.T) {
 		t.Fatalf("another address got %d (%s), want 401", resp.StatusCode, body)
 	}
 }
+
+// Many addresses together, each within its own limits, are bounded by the
+// inbox's bucket; a message to a conversation that is not the caller's
+// spends nothing of it.
+func TestMessagesAreLimitedPerInbox(t *testing.T) {
+	s := limitedServer(t, func(r *config.Rates) {
+		r.MessagesPerInbox = ratelimit.Rate{Events: 1, Per: time.Hour, Burst: 30}
+	})
+	type visitor struct{ ip, conv, tok string }
+	var vs []visitor
+	for i := range 10 {
+		ip := fmt.Sprintf("198.51.100.%d", i+1)
+		resp, body := from(t, s, ip, "POST", "/api/v1/widget/"+s.InboxKey+"/conversations", "", nil)
+		var out struct {
+			ConversationID string `json:"conversation_id"`
+			ContactToken   string `json:"contact_token"`
+		}
+		if resp.StatusCode != http.StatusCreated || json.Unmarshal(body, &out) != nil {
+			t.Fatalf("start: %d %s", resp.StatusCode, body)
+		}
+		vs = append(vs, visitor{ip, out.ConversationID, out.ContactToken})
+	}
+	send := func(v visitor, conv string, i int) (*http.Response, []byte) {
+		return from(t, s, v.ip, "POST", "/api/v1/widget/conversations/"+conv+"/messages", v.tok,
+			map[string]string{"client_message_id": fmt.Sprint("m", i), "body": "hello"})
+	}
+	// Posting into another visitor's conversation is a 404 and costs the
+	// inbox nothing.
+	for i := range 20 {
+		if resp, body := send(vs[0], vs[1].conv, i); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("message into another's conversation: %d %s", resp.StatusCode, body)
+		}
+	}
+	accepted := 0
+	for i := range 5 {
+		for _, v := range vs {
+			resp, body := send(v, v.conv, i)
+			if resp.StatusCode == http.StatusCreated {
+				accepted++
+				continue
+			}
+			checkLimited(t, resp, body)
+		}
+	}
+	if accepted != 30 {
+		t.Fatalf("%d of 50 messages from 10 addresses accepted; want the inbox's burst, 30", accepted)
+	}
+	stored := 0
+	for _, v := range vs {
+		stored += s.Messages(t, v.conv)
+	}
+	if stored < 30 {
+		t.Fatalf("%d messages stored, want at least the 30 accepted", stored)
+	}
+}

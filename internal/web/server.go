@@ -79,6 +79,8 @@ type Server struct {
 	help   *helpCenter
 	// writeLimits are the per-node token buckets of Limits.Rates.
 	writeLimits *writeLimits
+	// convInboxes keys the per-inbox message and upload limits.
+	convInboxes *inboxCache
 
 	// shutdown is closed when the server begins to stop; WebSocket loops
 	// end on it so http.Server.Shutdown can drain them.
@@ -133,7 +135,8 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{}), static: loadStatic()}
-	s.writeLimits = newWriteLimits(d.Limits.Rates, d.Now)
+	s.convInboxes = newInboxCache(d.Conversations)
+	s.writeLimits = newWriteLimits(d.Limits.Rates, d.Now, s.convInboxes.of)
 	s.help = newHelpCenter(d.KB)
 	s.routes = s.routeTable()
 	return s
