@@ -91,10 +91,12 @@ func (s *Service) CreateAgent(ctx context.Context, email, name string, role Role
 	if err != nil {
 		return Agent{}, err
 	}
-	if strings.TrimSpace(name) == "" {
+	// Names show in the chat with the verified mark: no control or
+	// direction characters that hide or reorder text.
+	if name = conversation.CleanName(name); name == "" {
 		name, _, _ = strings.Cut(email, "@")
 	}
-	a := Agent{ID: conversation.NewID("ag"), Email: email, Name: strings.TrimSpace(name), Role: role, Active: true,
+	a := Agent{ID: conversation.NewID("ag"), Email: email, Name: name, Role: role, Active: true,
 		CreatedAt: time.UnixMilli(s.now().UnixMilli()).UTC()}
 	_, err = s.db.Exec(ctx, `INSERT INTO agents (id, email, name, role, password_hash, active, created_at)
 		VALUES (?, ?, ?, ?, ?, 1, ?)`, a.ID, a.Email, a.Name, string(a.Role), hash, a.CreatedAt.UnixMilli())

@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -26,7 +26,7 @@ type AgentChange struct {
 // too: tokens of inactive agents are refused).
 func (s *Service) UpdateAgent(ctx context.Context, actorID, id string, ch AgentChange) (Agent, error) {
 	if ch.Name != nil {
-		n := strings.TrimSpace(*ch.Name)
+		n := conversation.CleanName(*ch.Name)
 		if n == "" || utf8.RuneCountInString(n) > 200 {
 			return Agent{}, apperr.New(apperr.Invalid, "name must be 1 to 200 characters")
 		}

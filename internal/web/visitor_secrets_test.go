@@ -462,8 +462,27 @@ func TestControlCharactersInNamesTagsAndIDs(t *testing.T) {
 		if inbox.Inbox.Name != "App chat" {
 			t.Fatalf("inbox name stored as %q", inbox.Inbox.Name)
 		}
+		var agent struct {
+			Agent struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"agent"`
+		}
+		s.JSON(t, "POST", "/api/v1/agents", s.AdminToken, map[string]string{"email": "ctl@example.com", "name": "Bob\u202e\x00 Li\n"},
+			http.StatusCreated, &agent)
+		if agent.Agent.Name != "Bob Li" {
+			t.Fatalf("agent name stored as %q", agent.Agent.Name)
+		}
+		var patched struct {
+			Name string `json:"name"`
+		}
+		s.JSON(t, "PATCH", "/api/v1/agents/"+agent.Agent.ID, s.AdminToken, map[string]string{"name": "\x1bSupport\u2066 Bob"},
+			http.StatusOK, &patched)
+		if patched.Name != "Support Bob" {
+			t.Fatalf("renamed agent stored as %q", patched.Name)
+		}
 		for _, q := range []string{"SELECT COUNT(*) FROM contacts WHERE name LIKE ?", "SELECT COUNT(*) FROM teams WHERE name LIKE ?",
-			"SELECT COUNT(*) FROM inboxes WHERE name LIKE ?"} {
+			"SELECT COUNT(*) FROM inboxes WHERE name LIKE ?", "SELECT COUNT(*) FROM agents WHERE name LIKE ?"} {
 			for _, c := range []string{"\x07", "\x1b", "\u202e", "\u2066", "\n", "\r"} {
 				if n := s.Count(t, q, "%"+c+"%"); n != 0 {
 					t.Fatalf("%s %q: %d rows", q, c, n)
