@@ -58,15 +58,31 @@ func (s *Store) FlagSecret(ctx context.Context, tx *store.Tx, conversationID str
 
 // setAttribute sets one attribute inside tx and records the change.
 func (s *Store) setAttribute(ctx context.Context, tx *store.Tx, conversationID, key, value string) error {
+	return s.setAttributes(ctx, tx, conversationID, map[string]string{key: value}, true)
+}
+
+// setAttributes sets attributes inside tx and records the change with a
+// conversation.updated event; unless always is set, it writes nothing when
+// every attribute already has its value.
+func (s *Store) setAttributes(ctx context.Context, tx *store.Tx, conversationID string, attrs map[string]string, always bool) error {
 	c, err := getConversation(ctx, tx, conversationID)
 	if err != nil {
 		return err
 	}
-	c.Attributes[key] = value
+	changed := always
+	for k, v := range attrs {
+		if c.Attributes[k] != v {
+			c.Attributes[k] = v
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
 	c.UpdatedAt = fromMS(ms(s.now()))
 	if _, err := tx.Exec(ctx, "UPDATE conversations SET attributes = ?, updated_at = ? WHERE id = ?",
 		attrsJSON(c.Attributes), ms(c.UpdatedAt), conversationID); err != nil {
-		return fmt.Errorf("flag conversation %s: %w", conversationID, err)
+		return fmt.Errorf("set attributes of conversation %s: %w", conversationID, err)
 	}
 	return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c)
 }

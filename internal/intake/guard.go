@@ -9,11 +9,14 @@ import (
 	"github.com/huiying/huiying/internal/guard"
 	"github.com/huiying/huiying/internal/safety"
 	"github.com/huiying/huiying/internal/store"
+	"github.com/huiying/huiying/internal/walletctx"
 )
 
 // SecretGuard is the guard stage: it replaces mnemonics and private keys
 // with markers before the message goes anywhere, and records what kinds it
-// removed so the sender is warned and the conversation flagged.
+// removed so the sender is warned and the conversation flagged; it also
+// finds the wallet context (addresses, transaction hashes) committed with
+// the message.
 type SecretGuard struct{ g *guard.Guard }
 
 // NewSecretGuard loads the BIP39 wordlists once.
@@ -25,8 +28,10 @@ func NewSecretGuard() (*SecretGuard, error) {
 	return &SecretGuard{g: g}, nil
 }
 
-// Inspect redacts in.Body in place, and notes when the sender says someone
-// posing as support contacted them elsewhere.
+// Inspect redacts in.Body in place, notes when the sender says someone
+// posing as support contacted them elsewhere, and finds the wallet
+// addresses and transaction hashes in what is left (after redaction, so a
+// removed private key is never taken for a transaction hash).
 func (s *SecretGuard) Inspect(_ context.Context, in *Inbound) error {
 	redacted, kinds := s.g.Redact(in.Body)
 	if len(kinds) > 0 {
@@ -34,6 +39,7 @@ func (s *SecretGuard) Inspect(_ context.Context, in *Inbound) error {
 		in.Secrets = kinds
 	}
 	in.Impersonation = safety.MentionsImpersonation(in.Body)
+	in.Wallet = walletctx.Find(in.Body)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/guard"
 	"github.com/huiying/huiying/internal/store"
+	"github.com/huiying/huiying/internal/walletctx"
 )
 
 // Inbound is one message from an end user, as a channel adapter hands it over.
@@ -31,6 +32,10 @@ type Inbound struct {
 	// Impersonation is set when the sender reports being contacted by
 	// someone posing as support on another channel.
 	Impersonation bool
+	// Wallet holds the addresses and transaction hashes the guard found
+	// in Body; they are committed with the message as conversation
+	// attributes.
+	Wallet []walletctx.Entity
 }
 
 // Ack is what the sender gets once the message is committed.
@@ -83,6 +88,7 @@ type request struct {
 	msg           conversation.NewMessage
 	secrets       []string
 	impersonation bool
+	wallet        []walletctx.Entity
 	done          chan result
 }
 
@@ -125,7 +131,7 @@ func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
 	if err := nm.Validate(); err != nil {
 		return Ack{}, err
 	}
-	req := &request{ctx: ctx, msg: nm, secrets: in.Secrets, impersonation: in.Impersonation, done: make(chan result, 1)}
+	req := &request{ctx: ctx, msg: nm, secrets: in.Secrets, impersonation: in.Impersonation, wallet: in.Wallet, done: make(chan result, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -215,6 +221,14 @@ func (s *Service) commit(batch []*request) {
 			}
 			if err == nil && !a.Duplicate && r.impersonation {
 				if err := s.convs.WarnImpersonation(ctx, tx, msg.ConversationID); err != nil {
+					return err
+				}
+			}
+			if err == nil && !a.Duplicate && len(r.wallet) > 0 {
+				// The wallet context belongs with the message: the agent
+				// sees the address when the message arrives, and a failed
+				// commit writes neither.
+				if err := s.convs.RecordWalletContext(ctx, tx, msg.ConversationID, r.wallet); err != nil {
 					return err
 				}
 			}

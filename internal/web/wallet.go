@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/apperr"
-	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/walletctx"
 )
 
@@ -24,35 +23,6 @@ func (s *Server) explorers() walletctx.Explorers {
 
 func (s *Server) getExplorers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"explorers": s.explorers()})
-}
-
-// recordWalletContext merges the addresses and transaction hashes found in
-// a visitor's message into the conversation's attributes
-// (wallet.<chain>.<kind>, the most recent mention wins). It writes only
-// when something changed. The message is already acknowledged, so a
-// failure here is logged, never shown to the visitor.
-func (s *Server) recordWalletContext(ctx context.Context, convID, body string) {
-	found := walletctx.Attributes(walletctx.Find(body))
-	if len(found) == 0 {
-		return
-	}
-	c, err := s.Conversations.Conversation(ctx, convID)
-	if err != nil {
-		s.log.Warn("wallet context: read conversation", "conversation", convID, "err", err)
-		return
-	}
-	change := map[string]*string{}
-	for k, v := range found {
-		if c.Attributes[k] != v {
-			change[k] = &v
-		}
-	}
-	if len(change) == 0 {
-		return
-	}
-	if _, err := s.Conversations.Update(ctx, convID, conversation.Change{Attributes: change}); err != nil {
-		s.log.Warn("wallet context: update attributes", "conversation", convID, "err", err)
-	}
 }
 
 // OfficialChannel is one channel users can trust, listed on /verify.

@@ -93,9 +93,6 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeAck(w, ack)
-	if !ack.Duplicate {
-		s.recordWalletContext(r.Context(), ack.Message.ConversationID, ack.Message.Body)
-	}
 }
 
 func writeAck(w http.ResponseWriter, ack intake.Ack) {
