@@ -53,6 +53,8 @@ type App struct {
 	// (--retention-days) and audit log entries (--audit-retention-days);
 	// Serve runs it hourly.
 	Retention Retention
+	// Snoozer reopens snoozed conversations at snoozed_until; Serve runs it.
+	Snoozer *conversation.Snoozer
 }
 
 // Open opens the database, applies migrations and builds the services.
@@ -106,6 +108,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	}
 	a.in = intake.New(a.Convs, sg, log, intake.Options{Committed: a.disp.Notify})
 	files := attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")}
+	a.Snoozer = conversation.NewSnoozer(a.Convs, log, conversation.SnoozerOptions{})
 	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays,
 		DB: db, AuditDays: cfg.AuditRetentionDays, Now: time.Now, Log: log}
 	a.web = web.New(web.Deps{
@@ -188,6 +191,8 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	go func() { a.disp.Run(dctx); close(dispDone) }()
 	retentionDone := make(chan struct{})
 	go func() { a.Retention.Run(dctx, time.Hour); close(retentionDone) }()
+	snoozerDone := make(chan struct{})
+	go func() { a.Snoozer.Run(dctx); close(snoozerDone) }()
 
 	srv := &http.Server{Handler: a.web.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
@@ -199,6 +204,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 		stopDispatch()
 		<-dispDone
 		<-retentionDone
+		<-snoozerDone
 		a.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -215,6 +221,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	stopDispatch()
 	<-dispDone
 	<-retentionDone
+	<-snoozerDone
 	a.hub.Close()
 	if cerr := a.DB.Close(); cerr != nil {
 		err = errors.Join(err, cerr)

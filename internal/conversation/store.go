@@ -17,6 +17,8 @@ type Store struct {
 	db     *store.DB
 	now    func() time.Time
 	notify func()
+	// snoozed re-arms the Snoozer when Update snoozes a conversation.
+	snoozed func()
 }
 
 // OnCommit sets a function called after each write this store commits on

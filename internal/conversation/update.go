@@ -87,6 +87,9 @@ func (s *Store) Update(ctx context.Context, id string, ch Change) (Conversation,
 	})
 	if err == nil {
 		s.committed()
+		if ch.Status != nil && *ch.Status == StatusSnoozed && s.snoozed != nil {
+			s.snoozed()
+		}
 	}
 	return out, err
 }

@@ -222,3 +222,30 @@ func TestParseArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoKeepsUnbuiltPromisesUnpublished: the ticket-tracking article
+// promises ticket numbers, a tracking page and emails that Huiying does not
+// have yet, so it ships as a draft, and no published article sends readers
+// to it.
+func TestDemoKeepsUnbuiltPromisesUnpublished(t *testing.T) {
+	by := demoByLocale(t)
+	for _, loc := range locales {
+		a, ok := by[loc]["ticket-tracking"]
+		if !ok {
+			t.Fatalf("%s: ticket-tracking is missing", loc)
+		}
+		if a.Status != StatusDraft {
+			t.Errorf("%s: ticket-tracking has status %q, want %q until tickets exist", loc, a.Status, StatusDraft)
+		}
+		for id, other := range by[loc] {
+			if other.Status == StatusDraft {
+				continue
+			}
+			for _, promise := range []string{"tracking page", "Track your support ticket", "进度查询", "如何查询工单进度"} {
+				if strings.Contains(other.Body, promise) {
+					t.Errorf("%s/%s is published and promises %q", loc, id, promise)
+				}
+			}
+		}
+	}
+}
