@@ -24,6 +24,7 @@ type mlpOptions struct {
 	rate    float64
 	dropout float64
 	seed    uint64
+	after   func(ep int, m *mlp) // called after each epoch, for experiments
 }
 
 // defaultMLP is the network the matcher blends: 128 hidden units, 12
@@ -66,7 +67,10 @@ func fitMLP(ex []example, dim, k int, o mlpOptions) *mlp {
 		*g += d * d
 		*w -= rate * d / float32(math.Sqrt(float64(*g)+eps))
 	}
-	for range o.epochs {
+	for ep := range o.epochs {
+		if ep > 0 && o.after != nil {
+			o.after(ep, m)
+		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			e := ex[i]
@@ -132,6 +136,9 @@ func fitMLP(ex []example, dim, k int, o mlpOptions) *mlp {
 				}
 			}
 		}
+	}
+	if o.after != nil {
+		o.after(o.epochs, m)
 	}
 	return m
 }

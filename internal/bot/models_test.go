@@ -96,15 +96,91 @@ func TestFitBlend(t *testing.T) {
 	}
 }
 
-// fitTemperature picks the temperature minimising the negative
-// log-likelihood of ys under softmax(logits/T): a blend of one scorer.
-func fitTemperature(logits [][]float64, ys []int) float64 {
-	if len(ys) == 0 {
-		return 1
+func TestFitGBDT(t *testing.T) {
+	// XOR of two thresholds, plus a useless feature.
+	rng := rand.New(rand.NewPCG(3, 4))
+	var x [][]float64
+	var y []bool
+	for range 2000 {
+		a, b := rng.Float64(), rng.Float64()
+		x = append(x, []float64{a, b, rng.Float64()})
+		y = append(y, (a > 0.3) != (b > 0.6))
 	}
-	a := fitBlend([][][]float64{logits}, ys, len(logits[0]))
-	if a[0] <= 0 {
-		return math.Inf(1)
+	g := fitGBDT(x, y, gbdtOptions{trees: 50, depth: 3, rate: 0.3, lambda: 1, minChild: 5})
+	ok := 0
+	for i := range x {
+		if (g.prob(x[i]) >= 0.5) == y[i] {
+			ok++
+		}
 	}
-	return 1 / a[0]
+	if acc := float64(ok) / float64(len(x)); acc < 0.97 {
+		t.Errorf("boosted trees accuracy %.3f on XOR, want >= 0.97", acc)
+	}
+	// Stochastic boosting still learns it, the same for the same seed and
+	// differently for another.
+	o := gbdtOptions{trees: 50, depth: 3, rate: 0.3, lambda: 1, minChild: 5, subsample: 0.7, colsample: 0.7, seed: 1}
+	s1, s1again := fitGBDT(x, y, o), fitGBDT(x, y, o)
+	o.seed = 2
+	s2 := fitGBDT(x, y, o)
+	ok, differ := 0, false
+	for i := range x {
+		p := s1.prob(x[i])
+		if (p >= 0.5) == y[i] {
+			ok++
+		}
+		if p != s1again.prob(x[i]) {
+			t.Fatalf("row %d: %v, then %v with the same seed", i, p, s1again.prob(x[i]))
+		}
+		differ = differ || p != s2.prob(x[i])
+	}
+	if acc := float64(ok) / float64(len(x)); acc < 0.95 {
+		t.Errorf("stochastic boosted trees accuracy %.3f on XOR, want >= 0.95", acc)
+	}
+	if !differ {
+		t.Error("another seed grew the same trees")
+	}
+}
+
+func TestStringDistances(t *testing.T) {
+	for _, c := range []struct {
+		a, b         string
+		lcs, run, ed int
+	}{
+		{"花呗怎么还款", "借呗怎么还款", 5, 5, 1},
+		{"怎么还花呗", "花呗怎么还", 3, 3, 4},
+		{"", "abc", 0, 0, 3},
+		{"kitten", "sitting", 4, 3, 3},
+	} {
+		a, b := []rune(c.a), []rune(c.b)
+		if got := lcsLen(a, b); got != c.lcs {
+			t.Errorf("lcsLen(%q, %q) = %d, want %d", c.a, c.b, got, c.lcs)
+		}
+		if got := longestCommonRun(a, b); got != c.run {
+			t.Errorf("longestCommonRun(%q, %q) = %d, want %d", c.a, c.b, got, c.run)
+		}
+		if got := editDistance(a, b); got != c.ed {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.ed)
+		}
+	}
+	got := alignGaps([]rune("花呗怎么还款"), []rune("借呗如何还款"))
+	want := [][2]string{{"花", "借"}, {"怎么", "如何"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("alignGaps = %q, want %q", got, want)
+	}
+	if got := alignGaps([]rune("花呗能提前还吗"), []rune("花呗提前还吗")); !slices.Equal(got, [][2]string{{"能", ""}}) {
+		t.Errorf("alignGaps with an insertion = %q", got)
+	}
+}
+
+func TestStem(t *testing.T) {
+	for in, want := range map[string]string{
+		"transfers": "transfer", "transferred": "transfer", "transferring": "transfer",
+		"charges": "charge", "fees": "fee", "currencies": "currency",
+		"applied": "apply", "quickly": "quick", "status": "status", "address": "address",
+		"top": "top", "pin": "pin", "3ds": "3ds", "bus": "bus",
+	} {
+		if got := stem(in); got != want {
+			t.Errorf("stem(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -82,8 +82,6 @@ func (m *model) article(id, locale string) (kb.Article, bool) {
 // large knowledge base (tens of seconds of training) never stalls the bot.
 type models struct {
 	kb *kb.Store
-	// matcher is the matcher's settings (the zero value: the defaults).
-	matcher bot.Options
 	// trained is told how long each training took (for the log); failed
 	// of a background training that failed.
 	trained func(version kb.Version, articles, examples int, took time.Duration)
@@ -185,7 +183,7 @@ func (ms *models) build(ctx context.Context) (*model, error) {
 	}
 	start := time.Now()
 	if len(train) > 0 {
-		m.matcher = bot.Train(train, ms.matcher)
+		m.matcher = bot.Train(train)
 	}
 	if ms.trained != nil {
 		ms.trained(v, len(train), n, time.Since(start))
