@@ -90,7 +90,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		db.Close()
 		return nil, err
 	}
-	a.Convs.OnCommit(a.disp.Notify)
+	// One after-commit hook, for every writer: the dispatcher publishes
+	// what a transaction wrote as soon as it commits.
+	db.AfterCommit(a.disp.Notify)
 	botOpts := faqbot.Options{BaseURL: cfg.PublicURL, Thresholds: faqbot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
 		AnswerRate: cfg.Rates.BotAnswersPerConversation}
 	if cfg.LLMURL != "" {
@@ -106,7 +108,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		db.Close()
 		return nil, fmt.Errorf("load the secret guard: %w", err)
 	}
-	a.in = intake.New(a.Convs, sg, log, intake.Options{Committed: a.disp.Notify})
+	a.in = intake.New(a.Convs, sg, log, intake.Options{})
 	files := attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")}
 	a.Snoozer = conversation.NewSnoozer(a.Convs, log, conversation.SnoozerOptions{})
 	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays,
@@ -216,8 +218,9 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	err = srv.Shutdown(sctx)
 	a.web.WaitStreams()
 	a.in.Close()
-	a.disp.Notify()
-	time.Sleep(50 * time.Millisecond) // let the last committed events reach listeners
+	// Stopping the dispatcher hands live subscribers (WebSockets) every
+	// event committed so far before it returns; durable ones resume from
+	// their cursors at the next start.
 	stopDispatch()
 	<-dispDone
 	<-retentionDone

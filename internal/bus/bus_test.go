@@ -49,7 +49,7 @@ func write(t *testing.T, db *store.DB, n int, label string) []int64 {
 	var ids []int64
 	for i := range n {
 		err := db.InTx(ctx, func(tx *store.Tx) error {
-			return bus.Append(ctx, tx, bus.MessageCreated, "cv_"+label, "in_test", int64(i+1),
+			return bus.Append(ctx, tx, bus.MessageCreated, "cv_"+label, "in_test", int64(i+1), time.Now(),
 				map[string]string{"label": label, "n": fmt.Sprint(i)})
 		})
 		if err != nil {

@@ -110,7 +110,11 @@ func (d *Dispatcher) Notify() {
 }
 
 // Run delivers events until ctx is cancelled, then returns after every
-// subscriber's loop has stopped.
+// subscriber's loop has stopped. On the way out each live subscriber is
+// handed every event committed until then (for at most drainTimeout), so
+// a shutdown that first stops the writers loses no event to listeners
+// without sleeping on it; durable subscribers stop at once and resume from
+// their cursors.
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.mu.Lock()
 	subs := append([]*subscriber(nil), d.subs...)
@@ -131,6 +135,12 @@ func (d *Dispatcher) loop(ctx context.Context, s *subscriber) {
 		}
 		select {
 		case <-ctx.Done():
+			if !s.durable {
+				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+				for d.deliver(dctx, s) {
+				}
+				cancel()
+			}
 			return
 		case <-s.poke:
 		case <-t.C:
@@ -139,6 +149,9 @@ func (d *Dispatcher) loop(ctx context.Context, s *subscriber) {
 }
 
 const batchSize = 500
+
+// drainTimeout bounds the last deliveries to live subscribers at stop.
+const drainTimeout = 5 * time.Second
 
 // deliver hands the next batch to the subscriber and reports whether there
 // may be more waiting.

@@ -45,16 +45,17 @@ func Queries(d store.Dialect) []string {
 	return []string{insertQuery}
 }
 
-// Append writes ev to the outbox inside tx. Write transactions run one at
-// a time on both engines (see store.DB.Begin), so outbox ids commit in
-// order and the dispatcher, which reads "id > cursor", never steps over a
-// row that commits later.
-func Append(ctx context.Context, tx *store.Tx, typ, conversationID, inboxID string, seq int64, payload any) error {
+// Append writes ev to the outbox inside tx, stamped at (the writer's
+// injected clock, so tests and replays control it). Write transactions run
+// one at a time on both engines (see store.DB.Begin), so outbox ids commit
+// in order and the dispatcher, which reads "id > cursor", never steps over
+// a row that commits later.
+func Append(ctx context.Context, tx *store.Tx, typ, conversationID, inboxID string, seq int64, at time.Time, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)
 	}
-	if _, err := tx.Exec(ctx, insertQuery, typ, conversationID, inboxID, seq, string(b), time.Now().UnixMilli()); err != nil {
+	if _, err := tx.Exec(ctx, insertQuery, typ, conversationID, inboxID, seq, string(b), at.UnixMilli()); err != nil {
 		return fmt.Errorf("write %s event: %w", typ, err)
 	}
 	return nil

@@ -133,7 +133,7 @@ func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appende
 		msg.Attachments = []AttachmentRef{}
 	}
 	ev := MessageEvent{Message: msg, InboxID: inboxID, Status: status}
-	if err := bus.Append(ctx, tx, bus.MessageCreated, m.ConversationID, inboxID, seq, ev); err != nil {
+	if err := bus.Append(ctx, tx, bus.MessageCreated, m.ConversationID, inboxID, seq, msg.CreatedAt, ev); err != nil {
 		return Appended{}, err
 	}
 	return Appended{Message: msg}, nil
@@ -266,8 +266,5 @@ func (s *Store) AppendOne(ctx context.Context, m NewMessage) (Appended, error) {
 		out, err = s.Append(ctx, tx, m)
 		return err
 	})
-	if err == nil {
-		s.committed()
-	}
 	return out, err
 }

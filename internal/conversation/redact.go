@@ -145,7 +145,7 @@ func (s *Store) RedactEarlier(ctx context.Context, tx *store.Tx, conversationID 
 	if err != nil {
 		return err
 	}
-	return bus.Append(ctx, tx, bus.MessageRedacted, conversationID, c.InboxID, 0,
+	return bus.Append(ctx, tx, bus.MessageRedacted, conversationID, c.InboxID, 0, s.now(),
 		RedactedEvent{ConversationID: conversationID, Messages: msgs})
 }
 

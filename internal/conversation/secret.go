@@ -84,5 +84,5 @@ func (s *Store) setAttributes(ctx context.Context, tx *store.Tx, conversationID 
 		attrsJSON(c.Attributes), ms(c.UpdatedAt), conversationID); err != nil {
 		return fmt.Errorf("set attributes of conversation %s: %w", conversationID, err)
 	}
-	return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c)
+	return bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c.UpdatedAt, c)
 }

@@ -35,11 +35,10 @@ func (s *Store) Start(ctx context.Context, inbox Inbox, n NewContact) (Conversat
 			ms(now), ms(now), ms(now)); err != nil {
 			return fmt.Errorf("create conversation: %w", err)
 		}
-		return bus.Append(ctx, tx, bus.ConversationCreated, conv.ID, conv.InboxID, 0, conv)
+		return bus.Append(ctx, tx, bus.ConversationCreated, conv.ID, conv.InboxID, 0, now, conv)
 	})
 	if err != nil {
 		return Conversation{}, Contact{}, err
 	}
-	s.committed()
 	return conv, contact, nil
 }

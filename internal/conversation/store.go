@@ -14,33 +14,17 @@ import (
 
 // Store reads and writes conversations and everything hanging off them.
 type Store struct {
-	db     *store.DB
-	now    func() time.Time
-	notify func()
+	db  *store.DB
+	now func() time.Time
 	// snoozed re-arms the Snoozer when Update snoozes a conversation.
 	snoozed func()
 }
 
-// OnCommit sets a function called after each write this store commits on
-// its own (Start, AppendOne, Update), so the bus publishes at once instead
-// of on its next poll. Intake's batches have their own hook.
-func (s *Store) OnCommit(f func()) { s.notify = f }
-
-func (s *Store) committed() {
-	if s.notify != nil {
-		s.notify()
-	}
-}
-
-// Write runs f in one write transaction and, once it has committed, tells
-// the bus (as Store's own writes do). Other packages use it to write their
-// rows in the same transaction as messages and conversation changes.
+// Write runs f in one write transaction. Other packages use it to write
+// their rows in the same transaction as messages and conversation changes;
+// the store's after-commit hook (store.DB.AfterCommit) tells the bus.
 func (s *Store) Write(ctx context.Context, f func(tx *store.Tx) error) error {
-	if err := s.db.InTx(ctx, f); err != nil {
-		return err
-	}
-	s.committed()
-	return nil
+	return s.db.InTx(ctx, f)
 }
 
 // NewStore returns a Store on db. now is the clock (time.Now in production).

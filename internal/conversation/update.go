@@ -86,7 +86,6 @@ func (s *Store) Update(ctx context.Context, id string, ch Change) (Conversation,
 		return err
 	})
 	if err == nil {
-		s.committed()
 		if ch.Status != nil && *ch.Status == StatusSnoozed && s.snoozed != nil {
 			s.snoozed()
 		}
@@ -157,7 +156,7 @@ func (s *Store) UpdateTx(ctx context.Context, tx *store.Tx, id string, ch Change
 		}
 		c.Tags = *ch.Tags
 	}
-	if err := bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c); err != nil {
+	if err := bus.Append(ctx, tx, bus.ConversationUpdated, c.ID, c.InboxID, c.LastSeq, c.UpdatedAt, c); err != nil {
 		return Conversation{}, err
 	}
 	return c, nil

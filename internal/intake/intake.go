@@ -65,8 +65,6 @@ var ErrClosed = apperr.New(apperr.Unavailable, "the server is shutting down; ret
 type Options struct {
 	MaxBatch int // messages per transaction (default 512)
 	Writers  int // concurrent writer transactions (default 1; more helps PostgreSQL only)
-	// Committed is called after every commit, so the bus can publish at once.
-	Committed func()
 }
 
 // Service accepts inbound messages.
@@ -253,9 +251,6 @@ func (s *Service) commit(batch []*request) {
 		if err := s.db.TruncateWAL(ctx); err != nil {
 			s.log.Warn("write-ahead log not emptied after removing a secret; it will be at a later checkpoint", "err", err)
 		}
-	}
-	if s.opt.Committed != nil {
-		s.opt.Committed()
 	}
 	for i, r := range batch {
 		r.done <- results[i]

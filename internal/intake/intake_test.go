@@ -260,20 +260,22 @@ func testConcurrentSubmit(t *testing.T, db *store.DB, nWriters int) {
 	}
 }
 
-// gatedCommits returns Options whose Committed hook blocks the (single)
-// writer after its first commit until release is called, and reports how
-// many commits happened. blocked is closed once the writer is held.
-func gatedCommits() (opt intake.Options, blocked <-chan struct{}, release func(), commits *atomic.Int32) {
+// gatedCommits sets db's after-commit hook to block the (single) writer
+// after its first commit until release is called, and reports how many
+// commits happened. blocked is closed once the writer is held.
+func gatedCommits(t *testing.T, db *store.DB) (opt intake.Options, blocked <-chan struct{}, release func(), commits *atomic.Int32) {
+	t.Helper()
 	gate, held := make(chan struct{}), make(chan struct{})
 	commits = new(atomic.Int32)
-	opt = intake.Options{Writers: 1, Committed: func() {
+	db.AfterCommit(func() {
 		if commits.Add(1) == 1 {
 			close(held)
 			<-gate
 		}
-	}}
+	})
+	t.Cleanup(func() { db.AfterCommit(nil) })
 	var once sync.Once
-	return opt, held, func() { once.Do(func() { close(gate) }) }, commits
+	return intake.Options{Writers: 1}, held, func() { once.Do(func() { close(gate) }) }, commits
 }
 
 // waitForGoroutines waits until n goroutines are parked in the given state
@@ -328,7 +330,7 @@ func TestFailingRequestDoesNotSpoilItsBatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, 3)
 		a, b, c := f.list[0], f.list[1], f.list[2]
-		opt, blocked, release, commits := gatedCommits()
+		opt, blocked, release, commits := gatedCommits(t, db)
 		svc := f.service(t, opt)
 		t.Cleanup(release)
 		ctx := context.Background()
@@ -411,7 +413,7 @@ func TestFailingRequestDoesNotSpoilItsBatch(t *testing.T) {
 func TestCloseDrainsQueueThenRefuses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, 2)
-		opt, blocked, release, _ := gatedCommits()
+		opt, blocked, release, _ := gatedCommits(t, db)
 		svc := intake.New(f.convs, nil, testLogger(t), opt)
 		t.Cleanup(func() { release(); svc.Close() })
 		ctx := context.Background()

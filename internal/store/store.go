@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -40,6 +41,22 @@ type DB struct {
 	mu     sync.RWMutex
 	rebind map[string]string
 	stmts  map[string]*sql.Stmt // prepared on the write pool, keyed by the "?" query
+
+	afterCommit atomic.Pointer[func()]
+}
+
+// AfterCommit sets the one function called after every write transaction
+// commits, on the committing goroutine, before the writer answers anyone:
+// the bus dispatcher's Notify, so events are published at once instead of
+// on the next poll, whoever wrote them (intake's group commit, agent
+// replies, updates, the bot). It replaces any earlier function; nil removes
+// it. It must be quick and must not write.
+func (db *DB) AfterCommit(f func()) {
+	if f == nil {
+		db.afterCommit.Store(nil)
+		return
+	}
+	db.afterCommit.Store(&f)
 }
 
 // Open opens the database named by url. An empty url or one starting with
@@ -292,6 +309,9 @@ func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
 func (tx *Tx) Commit() error {
 	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if f := tx.db.afterCommit.Load(); f != nil {
+		(*f)()
 	}
 	return nil
 }
