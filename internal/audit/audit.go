@@ -41,10 +41,12 @@ type Execer interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Record stores e. A zero At is now; nil Details is {}.
+// Record stores e; nil Details is {}. e.At is required: the caller stamps
+// the entry with its injected clock (the wall clock only in commands), so
+// the log never mixes clocks.
 func Record(ctx context.Context, db Execer, e Entry) error {
 	if e.At.IsZero() {
-		e.At = time.Now()
+		return fmt.Errorf("audit: entry %q has no time", e.Action)
 	}
 	if e.ActorType == "" {
 		e.ActorType = ActorSystem

@@ -58,3 +58,18 @@ func TestRecordAndList(t *testing.T) {
 		check(audit.Filter{Limit: 1}, 1)
 	})
 }
+
+// TestRecordNeedsATime: an entry without a time is refused rather than
+// stamped with the wall clock, so every entry carries its writer's clock.
+func TestRecordNeedsATime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := audit.Record(ctx, db, audit.Entry{Action: "token.create"}); err == nil {
+			t.Fatal("an entry without a time was recorded")
+		}
+		all, err := audit.List(ctx, db, audit.Filter{}, audit.MaxLimit)
+		if err != nil || len(all) != 0 {
+			t.Fatalf("entries %+v, %v; want none", all, err)
+		}
+	})
+}

@@ -43,7 +43,7 @@ func tokenCreate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := audit.Record(ctx, a.DB, audit.Entry{ActorType: audit.ActorSystem, Action: "token.create",
+	if err := audit.Record(ctx, a.DB, audit.Entry{At: time.Now(), ActorType: audit.ActorSystem, Action: "token.create",
 		TargetType: "token", TargetID: tok.ID, Details: map[string]any{
 			"agent_id": ag.ID, "agent_email": ag.Email, "name": name, "scope": string(tok.Scope), "ttl": ttl.String()}}); err != nil {
 		return err

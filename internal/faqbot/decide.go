@@ -49,7 +49,7 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl 
 	}
 	locale := DetectLocale(q)
 	p := plan{d: Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: m.Seq, Question: q, Locale: locale,
-		Candidates: []Candidate{}, CreatedAt: time.Now().UTC()}}
+		Candidates: []Candidate{}, CreatedAt: s.convs.Now().UTC()}}
 	human, err := s.humanHas(ctx, c)
 	if err != nil {
 		return err

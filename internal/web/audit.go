@@ -114,7 +114,7 @@ func (s *Server) recordAudit(r *http.Request, e audit.Entry) {
 	if s.DB == nil {
 		return
 	}
-	e.At = time.Now()
+	e.At = s.Now()
 	e.IP, e.UserAgent = clientIP(r), r.UserAgent()
 	if err := audit.Record(r.Context(), s.DB, e); err != nil {
 		s.log.Error("audit log", "action", e.Action, "err", err)
