@@ -22,8 +22,8 @@ type AgentChange struct {
 // UpdateAgent applies ch to the agent id on behalf of the admin actorID.
 // An admin cannot deactivate or demote themselves, so there is always an
 // admin left who can undo a change. Deactivating an agent ends their
-// console sessions in the same transaction (their API tokens stop working
-// too: tokens of inactive agents are refused).
+// console sessions and revokes their API tokens in the same transaction;
+// reactivating them brings back neither.
 func (s *Service) UpdateAgent(ctx context.Context, actorID, id string, ch AgentChange) (Agent, error) {
 	if ch.Name != nil {
 		n := conversation.CleanName(*ch.Name)
@@ -73,6 +73,12 @@ func (s *Service) UpdateAgent(ctx context.Context, actorID, id string, ch AgentC
 		if !a.Active {
 			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE agent_id = ?", id); err != nil {
 				return fmt.Errorf("end sessions of agent %s: %w", id, err)
+			}
+			// Revoked for good, not only refused while inactive: turning
+			// the agent back on must not bring back tokens handed out
+			// before (a leaked one among them).
+			if _, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked = 1 WHERE agent_id = ? AND revoked = 0", id); err != nil {
+				return fmt.Errorf("revoke API tokens of agent %s: %w", id, err)
 			}
 		}
 		out = a

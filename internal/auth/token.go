@@ -17,7 +17,9 @@ import (
 	"github.com/huiying/huiying/internal/conversation"
 )
 
-// APIToken describes an agent's API token; the secret itself is shown once.
+// APIToken describes an agent's API token. The secret is shown once, when
+// the token is created, and only its hash is stored: nothing that lists
+// tokens can return either.
 type APIToken struct {
 	ID        string     `json:"id"`
 	AgentID   string     `json:"agent_id"`
@@ -25,6 +27,69 @@ type APIToken struct {
 	Scope     Scope      `json:"scope"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Revoked   bool       `json:"revoked"`
+	// AgentEmail and AgentName are filled by Tokens and TokenByID, so a
+	// list of every agent's tokens says whose each is.
+	AgentEmail string `json:"agent_email,omitempty"`
+	AgentName  string `json:"agent_name,omitempty"`
+}
+
+const tokenCols = `t.id, t.agent_id, t.name, t.scope, t.created_at, t.expires_at, t.revoked, a.email, a.name
+	FROM api_tokens t JOIN agents a ON a.id = t.agent_id`
+
+func scanToken(row interface{ Scan(...any) error }) (APIToken, error) {
+	var t APIToken
+	var created int64
+	var exp sql.NullInt64
+	var revoked int
+	if err := row.Scan(&t.ID, &t.AgentID, &t.Name, &t.Scope, &created, &exp, &revoked, &t.AgentEmail, &t.AgentName); err != nil {
+		return t, err
+	}
+	t.CreatedAt = time.UnixMilli(created).UTC()
+	if exp.Valid {
+		e := time.UnixMilli(exp.Int64).UTC()
+		t.ExpiresAt = &e
+	}
+	t.Revoked = revoked != 0
+	return t, nil
+}
+
+// Tokens lists the API tokens of the agent agentID, or of every agent when
+// agentID is "", newest first, revoked and expired ones included.
+func (s *Service) Tokens(ctx context.Context, agentID string) ([]APIToken, error) {
+	q, args := "SELECT "+tokenCols+" ORDER BY t.created_at DESC, t.id", []any{}
+	if agentID != "" {
+		q, args = "SELECT "+tokenCols+" WHERE t.agent_id = ? ORDER BY t.created_at DESC, t.id", []any{agentID}
+	}
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list API tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []APIToken{}
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list API tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list API tokens: %w", err)
+	}
+	return out, nil
+}
+
+// TokenByID returns the API token id (without its secret).
+func (s *Service) TokenByID(ctx context.Context, id string) (APIToken, error) {
+	t, err := scanToken(s.db.QueryRow(ctx, "SELECT "+tokenCols+" WHERE t.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, apperr.New(apperr.NotFound, "API token %q not found", id)
+	}
+	if err != nil {
+		return t, fmt.Errorf("read API token %s: %w", id, err)
+	}
+	return t, nil
 }
 
 func hashToken(tok string) string {

@@ -15,6 +15,7 @@ type ctxKey int
 const (
 	agentKey ctxKey = iota
 	contactKey
+	scopeKey // the API token's auth.Scope; absent for console sessions
 )
 
 // caller is how an agent request was authenticated.
@@ -55,7 +56,11 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), agentKey, c.Agent))
+			ctx := context.WithValue(r.Context(), agentKey, c.Agent)
+			if c.Scope != "" {
+				ctx = context.WithValue(ctx, scopeKey, c.Scope)
+			}
+			r = r.WithContext(ctx)
 			if audited(r, rt) && s.DB != nil {
 				s.auditedCall(w, r, rt, c)
 				return
@@ -122,6 +127,18 @@ func (s *Server) agentFor(w http.ResponseWriter, r *http.Request, rt Route) (cal
 func agentFrom(r *http.Request) auth.Agent {
 	a, _ := r.Context().Value(agentKey).(auth.Agent)
 	return a
+}
+
+// actsAsAdmin reports whether the caller may use an admin's powers inside
+// a route open to every agent: an admin signed in to the console, or an
+// admin's token with the admin scope (a write or read token of an admin
+// gets no more than an agent's).
+func actsAsAdmin(r *http.Request) bool {
+	if agentFrom(r).Role != auth.RoleAdmin {
+		return false
+	}
+	sc, ok := r.Context().Value(scopeKey).(auth.Scope)
+	return !ok || sc == auth.ScopeAdmin
 }
 
 func contactFrom(r *http.Request) string {

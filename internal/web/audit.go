@@ -127,7 +127,7 @@ func auditTarget(r *http.Request, rt Route, c caller) (string, string) {
 	first, _, _ := strings.Cut(rest, "/")
 	kind := map[string]string{
 		"conversations": "conversation", "agents": "agent", "teams": "team", "inboxes": "inbox",
-		"canned_replies": "canned_reply", "contacts": "contact", "me": "agent",
+		"canned_replies": "canned_reply", "contacts": "contact", "me": "agent", "tokens": "token",
 	}[first]
 	if first == "me" {
 		return kind, c.Agent.ID

@@ -58,6 +58,8 @@ var minimumRole = map[string]string{
 	"GET /api/v1/agents":                                         "agent",
 	"POST /api/v1/agents":                                        "admin",
 	"PATCH /api/v1/agents/{id}":                                  "admin",
+	"GET /api/v1/tokens":                                         "agent",
+	"DELETE /api/v1/tokens/{id}":                                 "agent",
 	"GET /api/v1/teams":                                          "agent",
 	"POST /api/v1/teams":                                         "admin",
 	"POST /api/v1/teams/{id}/members":                            "admin",

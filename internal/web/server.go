@@ -212,6 +212,8 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/agents", Agent, s.listAgents},
 		{"POST", "/api/v1/agents", Admin, s.createAgent},
 		{"PATCH", "/api/v1/agents/{id}", Admin, s.patchAgent},
+		{"GET", "/api/v1/tokens", Agent, s.listTokens},
+		{"DELETE", "/api/v1/tokens/{id}", Agent, s.revokeToken},
 		{"GET", "/api/v1/teams", Agent, s.listTeams},
 		{"POST", "/api/v1/teams", Admin, s.createTeam},
 		{"POST", "/api/v1/teams/{id}/members", Admin, s.addTeamMember},
