@@ -8,8 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/huiying/huiying/internal/bot"
-	"github.com/huiying/huiying/internal/gloss"
+	"github.com/huiying/huiying/internal/matcher"
 )
 
 // botEval trains the FAQ matcher on one labeled CSV file and measures it on
@@ -34,69 +33,25 @@ func botEval(ctx context.Context, env Env, args []string) error {
 	if err := parseEvalArgs(fs, args, trainPath, testPath, split); err != nil {
 		return err
 	}
-	train, test, err := loadEval(ctx, *trainPath, *testPath, *split, *seed, bot.ReadCSV, bot.StratifiedSplit)
+	train, test, err := loadEval(ctx, *trainPath, *testPath, *split, *seed, matcher.ReadCSV, matcher.StratifiedSplit)
 	if err != nil {
 		return err
 	}
-	arts := bot.Articles(train)
+	arts := matcher.Articles(train)
 	fmt.Fprintf(env.Stderr, "bot eval: training on %d questions in %d articles, testing on %d\n", len(train), len(arts), len(test))
-	start := time.Now()
-	opts := bot.Options{Calibrate: true, Epochs: *epochs, Progress: env.Stderr}
+	opts := matcher.Options{Epochs: *epochs, NoEncoder: !*useEncoder, Progress: env.Stderr}
 	if *useEncoder {
-		if opts.Embedder, err = bot.DefaultEmbedder(); err != nil {
-			return err
-		}
-	}
-	m := bot.TrainWith(arts, opts)
-	fmt.Fprintf(env.Stderr, "bot eval: trained in %s (temperature %.3f)\n", time.Since(start).Round(time.Millisecond), m.Temperature())
-	rep := bot.Evaluate(m, test)
-	return json.NewEncoder(env.Stdout).Encode(rep)
-}
-
-// botEvalPairs trains the question-pair classifier on AFQMC-style JSON
-// lines and measures it on another file or on a fixed-seed split of one,
-// printing one JSON line: {"n","accuracy",...}.
-func botEvalPairs(ctx context.Context, env Env, args []string) error {
-	fs := flag.NewFlagSet("huiying bot eval-pairs", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	trainPath := fs.String("train", "", "training JSON lines `file` ({\"sentence1\",\"sentence2\",\"label\"})")
-	testPath := fs.String("test", "", "test JSON lines `file`; without it, --split of --train is held out")
-	split := fs.Float64("split", 0, "`fraction` of --train (stratified by label) to hold out as the test set")
-	seed := fs.Uint64("seed", 42, "seed of the split")
-	bags := fs.Int("bags", 0, "pair models trained on reshuffled pairs and averaged (0: the default, 5; 1: a single model)")
-	useSenses := fs.Bool("dictionary", true, "group Chinese words by the meaning of their English definitions (CC-CEDICT and the sentence encoder; false: characters only)")
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: huiying bot eval-pairs --train TRAIN.json (--test TEST.json | --split 0.1 [--seed 42])\n\n"+
-			"Trains the same-question classifier on TRAIN, measures it on the test pairs and\n"+
-			`prints one JSON line: {"n":…,"accuracy":…,"majority":…,"oracle_threshold_accuracy":…}`)
-		fs.PrintDefaults()
-	}
-	if err := parseEvalArgs(fs, args, trainPath, testPath, split); err != nil {
-		return err
-	}
-	if *bags < 0 {
-		fs.Usage()
-		fmt.Fprintln(env.Stderr, "\nbot eval-pairs: --bags must be 0 or more")
-		return ErrUsage
-	}
-	train, test, err := loadEval(ctx, *trainPath, *testPath, *split, *seed, bot.ReadPairs, bot.SplitPairs)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stderr, "bot eval-pairs: training on %d pairs, testing on %d\n", len(train), len(test))
-	opts := bot.Options{Progress: env.Stderr, PairBags: *bags}
-	if *useSenses {
-		if opts.Embedder, err = bot.DefaultEmbedder(); err != nil {
-			return err
-		}
-		if opts.Dictionary, err = gloss.Load(); err != nil {
+		// The live bot falls back to words and characters when the encoder
+		// cannot load; a measurement says so instead.
+		if _, err := matcher.DefaultEmbedder(); err != nil {
 			return err
 		}
 	}
 	start := time.Now()
-	m := bot.TrainPairs(train, opts)
-	fmt.Fprintf(env.Stderr, "bot eval-pairs: trained in %s\n", time.Since(start).Round(time.Millisecond))
-	return json.NewEncoder(env.Stdout).Encode(bot.EvaluatePairs(m, test))
+	m := matcher.Train(arts, opts)
+	fmt.Fprintf(env.Stderr, "bot eval: trained in %s (temperature %.3f)\n", time.Since(start).Round(time.Millisecond), m.Temperature())
+	rep := matcher.Evaluate(m, test)
+	return json.NewEncoder(env.Stdout).Encode(rep)
 }
 
 // parseEvalArgs parses the evaluation flags: --train, and exactly one of

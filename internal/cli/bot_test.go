@@ -65,41 +65,11 @@ func TestBotEval(t *testing.T) {
 	}
 }
 
-func TestBotEvalPairs(t *testing.T) {
-	var lines []string
-	stems := []string{"怎么还款", "能提前还吗", "额度多少", "利息怎么算", "逾期怎么办", "如何开通", "可以关闭吗", "为什么用不了"}
-	for range 8 {
-		for _, s := range stems {
-			lines = append(lines,
-				fmt.Sprintf(`{"sentence1":"花呗%s","sentence2":"花呗%s呢","label":"1"}`, s, s),
-				fmt.Sprintf(`{"sentence1":"花呗%s","sentence2":"借呗%s","label":"0"}`, s, s),
-				fmt.Sprintf(`{"sentence1":"借呗%s","sentence2":"%s借呗","label":"1"}`, s, s),
-				fmt.Sprintf(`{"sentence1":"借呗%s","sentence2":"花呗%s","label":0}`, s, s))
-		}
-	}
-	trainPath := writeFile(t, "train.json", strings.Join(lines, "\n")+"\n")
-	out, stderr, err := runCLI("bot", "eval-pairs", "--train", trainPath, "--split", "0.25", "--bags", "2", "--dictionary=false")
-	if err != nil {
-		t.Fatalf("bot eval-pairs: %v\n%s", err, stderr)
-	}
-	var rep map[string]float64
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("bot eval-pairs printed %q: %v", out, err)
-	}
-	if rep["n"] != 64 || rep["accuracy"] < 0.9 || rep["majority"] != 0.5 || rep["auc"] < 0.9 {
-		t.Errorf("bot eval-pairs report %s, want 64 pairs, accuracy and AUC >= 0.9, majority 0.5", out)
-	}
-	if !strings.Contains(stderr, "model 2 of 2 trained") {
-		t.Errorf("bot eval-pairs progress: %s", stderr)
-	}
-}
-
 // TestBotEvalBadInput: each mistake gets an error that names what to fix.
 func TestBotEvalBadInput(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.csv")
 	header := writeFile(t, "header.csv", "text,category\n")
-	badPairs := writeFile(t, "bad.json", `{"sentence1":"a","sentence2":"b","label":"1"}`+"\n"+`{"sentence1":"a","sentence2":"b","label":"maybe"}`+"\n")
 	small := writeFile(t, "small.csv", "text,category\nhello,greet\n")
 	for _, c := range []struct {
 		args  []string
@@ -112,8 +82,7 @@ func TestBotEvalBadInput(t *testing.T) {
 		{[]string{"bot", "eval", "--train", small, "--test", header}, false, "no test examples"},
 		{[]string{"bot", "eval", "--train", small, "--split", "0.1"}, false, "holds out nothing"},
 		{[]string{"bot", "eval", "--train", small, "--split", "2"}, true, ""},
-		{[]string{"bot", "eval-pairs", "--train", badPairs, "--split", "0.5"}, false, "line 2"},
-		{[]string{"bot", "eval-pairs", "--train", badPairs, "--split", "0.5", "--bags", "-1"}, true, ""},
+		{[]string{"bot", "eval-pairs", "--train", small, "--split", "0.5"}, true, ""},
 	} {
 		out, stderr, err := runCLI(c.args...)
 		switch {

@@ -7,15 +7,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/matcher"
 )
 
 // model is the matcher trained on the published articles, with the
 // articles by id and locale, for one version of the knowledge base.
 type model struct {
 	version  kb.Version
-	matcher  *bot.Matcher
+	matcher  *matcher.Matcher
 	articles map[string]map[string]kb.Article // id → locale → article
 	// df counts, for every term of the example questions and titles, the
 	// examples it appears in (n of them), to tell questions about something
@@ -82,6 +82,8 @@ func (m *model) article(id, locale string) (kb.Article, bool) {
 // large knowledge base (tens of seconds of training) never stalls the bot.
 type models struct {
 	kb *kb.Store
+	// matcher is the matcher's settings (the zero value: the defaults).
+	matcher matcher.Options
 	// trained is told how long each training took (for the log); failed
 	// of a background training that failed.
 	trained func(version kb.Version, articles, examples int, took time.Duration)
@@ -170,9 +172,9 @@ func (ms *models) build(ctx context.Context) (*model, error) {
 		examples[a.ID] = append(examples[a.ID], a.Questions...)
 	}
 	n := 0
-	train := make([]bot.Article, 0, len(order))
+	train := make([]matcher.Article, 0, len(order))
 	for _, id := range order {
-		train = append(train, bot.Article{ID: id, Examples: examples[id]})
+		train = append(train, matcher.Article{ID: id, Examples: examples[id]})
 		n += len(examples[id])
 		for _, e := range examples[id] {
 			for t := range termVector(e, true) {
@@ -183,7 +185,7 @@ func (ms *models) build(ctx context.Context) (*model, error) {
 	}
 	start := time.Now()
 	if len(train) > 0 {
-		m.matcher = bot.Train(train)
+		m.matcher = matcher.Train(train, ms.matcher)
 	}
 	if ms.trained != nil {
 		ms.trained(v, len(train), n, time.Since(start))

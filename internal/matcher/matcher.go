@@ -1,12 +1,13 @@
-// Package bot is Huiying's FAQ matcher: it learns, from example questions
-// attached to help-centre articles, which article answers a new question,
-// with a calibrated confidence so that the desk can answer automatically
-// only when it is likely to be right.
-package bot
+// Package matcher is the FAQ matcher the live bot runs: Train learns, from
+// the example questions of help-centre articles, which article answers a
+// new question, and Matcher.Match ranks the articles for a question with a
+// calibrated confidence, so that the desk answers automatically only when
+// it is likely to be right. It also provides what measures it the same
+// way (ReadCSV, StratifiedSplit, Evaluate for `huiying bot eval`).
+package matcher
 
 import (
 	"fmt"
-	"github.com/huiying/huiying/internal/gloss"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -31,39 +32,41 @@ type Candidate struct {
 	Confidence float64
 }
 
-// Options tune training. The zero value of a field means its default.
+// Options are the matcher's settings. The zero value is what the live bot
+// runs (the defaults below, measured on Banking77 splits; see docs/bot.md).
 type Options struct {
 	Epochs int     // passes over the examples (default 12)
 	Rate   float64 // AdaGrad learning rate (default 0.1)
 	L2     float64 // L2 regularisation per update (default 1e-6)
 	Seed   uint64  // shuffling seed (default 42)
 	// Ensemble is the number of logistic regressions trained with
-	// different shuffling seeds whose logits are averaged (default
-	// defaultEnsemble).
+	// different shuffling seeds whose logits are averaged (default 1).
 	Ensemble int
-	// Calibrate fits the blend weights (and with them the softmax
-	// temperature) on a held-out 10% of the examples, then retrains on all
-	// of them (doubles training time).
-	Calibrate bool
+	// SVMCost is the linear SVM's cost of a margin violation, C (default 1).
+	SVMCost float64
+	// Uncalibrated skips fitting the blend weights (and with them the
+	// softmax temperature) on a held-out 10% of the examples; calibrating
+	// retrains on all of them afterwards, doubling training time.
+	Uncalibrated bool
 
-	// Embedder, when set, adds a pretrained sentence vector to the
-	// features of the questions it reads.
+	// NoEncoder leaves the sentence encoder out: the matcher reads words
+	// and characters only.
+	NoEncoder bool
+	// Embedder is the sentence encoder whose vector is added to the
+	// features of the questions it reads (default DefaultEmbedder, the
+	// bilingual encoder).
 	Embedder Embedder
 	// EmbedWeight is the sentence vector's norm next to the word and
-	// character groups (default defaultEmbedWeight).
+	// character groups (default 3).
 	EmbedWeight float64
-
-	// Dictionary, with Embedder, lets the pair model group Chinese words
-	// by the meaning of their English definitions (see senses).
-	Dictionary *gloss.Dictionary
-	// PairBags is the number of pair models TrainPairs averages (default
-	// pairBags; 1: one).
-	PairBags int
 
 	// Progress, when set, receives a line per epoch.
 	Progress io.Writer
 }
 
+// withDefaults fills the zero fields with the defaults and resolves the
+// encoder. Only a damaged build fails to load the embedded encoder (its
+// tests decode it); the matcher then reads words and characters.
 func (o Options) withDefaults() Options {
 	if o.Epochs == 0 {
 		o.Epochs = 12
@@ -78,10 +81,21 @@ func (o Options) withDefaults() Options {
 		o.Seed = 42
 	}
 	if o.Ensemble == 0 {
-		o.Ensemble = defaultEnsemble
+		o.Ensemble = 1
+	}
+	if o.SVMCost == 0 {
+		o.SVMCost = 1
 	}
 	if o.EmbedWeight == 0 {
 		o.EmbedWeight = defaultEmbedWeight
+	}
+	switch {
+	case o.NoEncoder:
+		o.Embedder = nil
+	case o.Embedder == nil:
+		if emb, err := DefaultEmbedder(); err == nil {
+			o.Embedder = emb
+		}
 	}
 	return o
 }
@@ -113,23 +127,17 @@ type model struct {
 	b []float32
 }
 
-// Train trains a matcher on articles with the default options: calibrated
-// confidences and the sentence encoder (DefaultEmbedder). The same
-// articles as one of the last two trainings in this process get that
-// model back at once (recentMatchers).
-func Train(articles []Article) *Matcher {
-	key := digest(articles)
+// Train trains a matcher on articles with opts; the live bot and
+// `huiying bot eval` both train through it. The same articles and options
+// as one of the last two trainings in this process get that model back at
+// once (recentMatchers).
+func Train(articles []Article, opts Options) *Matcher {
+	opts = opts.withDefaults()
+	key := digest(articles, opts)
 	if m := recent.get(key); m != nil {
 		return m
 	}
-	var m *Matcher
-	if emb, err := DefaultEmbedder(); err != nil {
-		// Only a damaged build fails to load the embedded encoder (its
-		// tests decode it); the matcher then reads words and characters.
-		m = TrainWith(articles, Options{Calibrate: true})
-	} else {
-		m = TrainWith(articles, Options{Calibrate: true, Embedder: emb})
-	}
+	m := train(articles, opts)
 	recent.put(key, m)
 	return m
 }
@@ -139,9 +147,8 @@ type example struct {
 	y int
 }
 
-// TrainWith trains a matcher with opts.
-func TrainWith(articles []Article, opts Options) *Matcher {
-	opts = opts.withDefaults()
+// train trains a matcher with opts, its defaults filled in.
+func train(articles []Article, opts Options) *Matcher {
 	var texts []string
 	var labels []int
 	var held []bool
@@ -165,7 +172,7 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 	encStart := time.Now()
 	dense := encodeAll(m.emb, texts)
 	if m.emb != nil && opts.Progress != nil {
-		fmt.Fprintf(opts.Progress, "bot: sentence vectors for %d questions in %s\n", len(texts), time.Since(encStart).Round(time.Millisecond))
+		fmt.Fprintf(opts.Progress, "matcher: sentence vectors for %d questions in %s\n", len(texts), time.Since(encStart).Round(time.Millisecond))
 	}
 	ex := make([]example, len(texts))
 	for i, t := range texts {
@@ -180,7 +187,7 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 			in = append(in, e)
 		}
 	}
-	if opts.Calibrate && len(texts) >= 20 && len(ho) > 0 {
+	if !opts.Uncalibrated && len(texts) >= 20 && len(ho) > 0 {
 		o := opts
 		o.Progress = nil
 		inner := &Matcher{ids: m.ids, vec: vec, emb: m.emb, embWeight: m.embWeight}
@@ -202,7 +209,6 @@ func TrainWith(articles []Article, opts Options) *Matcher {
 // fitParts trains the scorers on ex, in parallel.
 func (m *Matcher) fitParts(ex []example, opts Options) {
 	k, dim := len(m.ids), m.dim()
-	cw := classWeights(labelsOf(ex), k)
 	m.members = make([]*model, opts.Ensemble)
 	var wg sync.WaitGroup
 	for i := range m.members {
@@ -213,25 +219,11 @@ func (m *Matcher) fitParts(ex []example, opts Options) {
 		if i > 0 {
 			o.Progress = nil
 		}
-		wg.Go(func() { md.fit(ex, cw, o) })
+		wg.Go(func() { md.fit(ex, o) })
 	}
-	if blendSVM {
-		wg.Go(func() { m.svm = fitSVM(ex, dim, k, svmCost, opts.Seed) })
-	}
-	if blendMLP {
-		wg.Go(func() {
-			m.mlp = fitMLP(ex, dim, k, defaultMLP(opts.Seed))
-		})
-	}
+	wg.Go(func() { m.svm = fitSVM(ex, dim, k, opts.SVMCost, opts.Seed) })
+	wg.Go(func() { m.mlp = fitMLP(ex, dim, k, defaultMLP(opts.Seed)) })
 	wg.Wait()
-}
-
-func labelsOf(ex []example) []int {
-	out := make([]int, len(ex))
-	for i, e := range ex {
-		out[i] = e.y
-	}
-	return out
 }
 
 // numParts is the number of scorers blended: the logistic regression,
@@ -275,53 +267,13 @@ func (m *Matcher) parts(x []feat) [][]float64 {
 	return out
 }
 
-// defaultBlend is the weight of each scorer when none are fitted (without
-// Options.Calibrate): about what the fit gives on Banking77.
-func defaultBlend() []float64 {
-	switch {
-	case blendSVM && blendMLP:
-		return []float64{0.5, 0.8, 0.4}
-	case blendSVM:
-		return []float64{0.8, 2}
-	case blendMLP:
-		return []float64{0.8, 0.6}
-	}
-	return []float64{1}
-}
-
-// Tuning knobs, measured on Banking77 splits (see docs/bot.md).
-var (
-	blendSVM        = true // blend a linear SVM with the logistic regression
-	blendMLP        = true // and a one-hidden-layer network
-	svmCost         = 1.0  // the SVM's C
-	defaultEnsemble = 1
-	lrDecay         = 0.0   // rate for epoch e is Rate / (1 + lrDecay*e)
-	classBalance    = false // weight each example by mean count / class count
-)
-
-func classWeights(labels []int, k int) []float32 {
-	w := make([]float32, k)
-	for i := range w {
-		w[i] = 1
-	}
-	if !classBalance || len(labels) == 0 {
-		return w
-	}
-	n := make([]int, k)
-	for _, y := range labels {
-		n[y]++
-	}
-	mean := float64(len(labels)) / float64(k)
-	for c := range w {
-		if n[c] > 0 {
-			w[c] = float32(mean / float64(n[c]))
-		}
-	}
-	return w
-}
+// defaultBlend is the weight of each scorer (the logistic regression, the
+// SVM, the network) when none are fitted (Options.Uncalibrated): about
+// what the fit gives on Banking77.
+func defaultBlend() []float64 { return []float64{0.5, 0.8, 0.4} }
 
 // fit runs AdaGrad SGD on the softmax cross-entropy.
-func (m *model) fit(ex []example, cw []float32, opts Options) {
+func (m *model) fit(ex []example, opts Options) {
 	k := len(m.b)
 	if k == 0 || len(ex) == 0 {
 		return
@@ -337,7 +289,7 @@ func (m *model) fit(ex []example, cw []float32, opts Options) {
 	l2 := float32(opts.L2)
 	const eps = 1e-8
 	for ep := 0; ep < opts.Epochs; ep++ {
-		rate := float32(opts.Rate / (1 + lrDecay*float64(ep)))
+		rate := float32(opts.Rate)
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var loss float64
 		for _, i := range order {
@@ -346,11 +298,6 @@ func (m *model) fit(ex []example, cw []float32, opts Options) {
 			softmax(p, 1)
 			loss -= math.Log(math.Max(p[e.y], 1e-12))
 			p[e.y] -= 1
-			if s := float64(cw[e.y]); s != 1 {
-				for c := range p {
-					p[c] *= s
-				}
-			}
 			for c := 0; c < k; c++ {
 				g := float32(p[c])
 				gb[c] += g * g
@@ -376,7 +323,7 @@ func (m *model) fit(ex []example, cw []float32, opts Options) {
 }
 
 func progressLine(ep, of int, loss float64) string {
-	return "bot: epoch " + itoa(ep) + "/" + itoa(of) + " loss " + ftoa(loss) + "\n"
+	return "matcher: epoch " + itoa(ep) + "/" + itoa(of) + " loss " + ftoa(loss) + "\n"
 }
 
 // scores writes the logits of x into out.
@@ -410,19 +357,6 @@ func softmax(z []float64, t float64) {
 	for i := range z {
 		z[i] /= s
 	}
-}
-
-// fitTemperature picks the temperature minimising the negative
-// log-likelihood of ys under softmax(logits/T): a blend of one scorer.
-func fitTemperature(logits [][]float64, ys []int) float64 {
-	if len(ys) == 0 {
-		return 1
-	}
-	a := fitBlend([][][]float64{logits}, ys, len(logits[0]))
-	if a[0] <= 0 {
-		return math.Inf(1)
-	}
-	return 1 / a[0]
 }
 
 // Temperature is the softmax temperature of the logistic regression's

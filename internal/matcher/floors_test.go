@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 // Floors measured on the 20-category subset, with margin (with the
 // sentence encoder: accuracy 0.964, coverage 1.0).

@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 import (
 	"math"
@@ -16,13 +16,6 @@ import (
 // a margin violation. The classes are independent and trained in
 // parallel; the result does not depend on the scheduling.
 func fitSVM(ex []example, dim, k int, c float64, seed uint64) *model {
-	return fitScaledSVM(ex, dim, k, c, seed, nil)
-}
-
-// fitScaledSVM is fitSVM where, when scale is set, scale(cls, r) fills the
-// per-feature factors r applied to the features of class cls's problem;
-// the returned weights include them.
-func fitScaledSVM(ex []example, dim, k int, c float64, seed uint64, scale func(cls int, r []float64)) *model {
 	md := &model{w: make([]float32, dim*k), b: make([]float32, k)}
 	if len(ex) == 0 || k == 0 {
 		return md
@@ -33,34 +26,21 @@ func fitScaledSVM(ex []example, dim, k int, c float64, seed uint64, scale func(c
 	for range min(runtime.GOMAXPROCS(0), k) {
 		wg.Go(func() {
 			w := make([]float64, dim)
-			var r []float64
-			if scale != nil {
-				r = make([]float64, dim)
-			}
 			qii := make([]float64, len(ex))
 			for cls := range jobs {
 				clear(w)
-				if scale != nil {
-					scale(cls, r)
-				}
 				// Q_ii = x_i·x_i + 1 (bias) + 1/(2C).
 				for i, e := range ex {
 					s := 1 + 1/(2*c)
 					for _, f := range e.x {
 						v := float64(f.val)
-						if r != nil {
-							v *= r[f.idx]
-						}
 						s += v * v
 					}
 					qii[i] = s
 				}
-				b := svmOneClass(ex, qii, r, cls, c, seed+uint64(cls), w)
+				b := svmOneClass(ex, qii, cls, c, seed+uint64(cls), w)
 				mu.Lock()
 				for j, v := range w {
-					if r != nil {
-						v *= r[j]
-					}
 					md.w[j*k+cls] = float32(v)
 				}
 				md.b[cls] = float32(b)
@@ -84,8 +64,7 @@ const (
 )
 
 // svmOneClass trains class cls against the rest into w and returns the bias.
-// r, when set, scales the features.
-func svmOneClass(ex []example, qii, r []float64, cls int, c float64, seed uint64, w []float64) float64 {
+func svmOneClass(ex []example, qii []float64, cls int, c float64, seed uint64, w []float64) float64 {
 	n := len(ex)
 	alpha := make([]float64, n)
 	order := make([]int, n)
@@ -106,11 +85,7 @@ func svmOneClass(ex []example, qii, r []float64, cls int, c float64, seed uint64
 			}
 			dot := b
 			for _, f := range e.x {
-				v := float64(f.val)
-				if r != nil {
-					v *= r[f.idx]
-				}
-				dot += w[f.idx] * v
+				dot += w[f.idx] * float64(f.val)
 			}
 			g := y*dot - 1 + d*alpha[i]
 			pg := g
@@ -128,11 +103,7 @@ func svmOneClass(ex []example, qii, r []float64, cls int, c float64, seed uint64
 				continue
 			}
 			for _, f := range e.x {
-				v := float64(f.val)
-				if r != nil {
-					v *= r[f.idx]
-				}
-				w[f.idx] += delta * v
+				w[f.idx] += delta * float64(f.val)
 			}
 			b += delta
 		}

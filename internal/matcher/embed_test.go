@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 import (
 	"slices"
@@ -17,7 +17,7 @@ func TestEmbedderFeatures(t *testing.T) {
 		{ID: "card", Examples: []string{"my card has not arrived", "when will my card arrive", "卡还没到"}},
 		{ID: "pin", Examples: []string{"how do I change my pin", "reset my pin", "怎么改密码"}},
 	}
-	m := TrainWith(arts, Options{Embedder: emb})
+	m := Train(arts, Options{Embedder: emb, Uncalibrated: true})
 	if m.dim() != m.vec.dim()+emb.Dim() {
 		t.Fatalf("dim %d, want %d + %d", m.dim(), m.vec.dim(), emb.Dim())
 	}
@@ -60,7 +60,7 @@ func TestEmbedderParaphrase(t *testing.T) {
 		{ID: "exchange-rate", Examples: []string{"what exchange rate do you use", "how are currencies converted", "is the conversion rate fair", "why was the rate so bad"}},
 		{ID: "top-up-failed", Examples: []string{"my top up failed", "adding money did not work", "the top-up was declined", "why did my top up fail"}},
 	}
-	with, without := Train(arts), TrainWith(arts, Options{Calibrate: true})
+	with, without := Train(arts, Options{}), Train(arts, Options{NoEncoder: true})
 	lexicalMisses := 0
 	for q, want := range map[string]string{
 		"a thief grabbed my wallet":               "lost-card",
@@ -110,7 +110,7 @@ func TestEmbedderChineseParaphrase(t *testing.T) {
 		{ID: "fee", Examples: []string{"手续费是多少", "转账要收费吗", "矿工费太高了", "为什么扣了费用"}},
 		{ID: "download", Examples: []string{"在哪里下载App", "苹果手机怎么安装", "安卓版下载地址", "应用商店搜不到"}},
 	}
-	with, without := Train(arts), TrainWith(arts, Options{Calibrate: true})
+	with, without := Train(arts, Options{}), Train(arts, Options{NoEncoder: true})
 	misses := 0
 	for q, want := range map[string]string{
 		"遭窃":   "stolen", // suffer theft

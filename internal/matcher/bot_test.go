@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 import (
 	"math"
@@ -80,7 +80,7 @@ func TestMatchToy(t *testing.T) {
 		{ID: "pin", Examples: []string{"how do I change my pin", "reset my pin", "forgot my pin number", "pin is blocked"}},
 		{ID: "花呗", Examples: []string{"花呗怎么还款", "花呗还款日期", "花呗能提前还款吗", "怎么还花呗"}},
 	}
-	m := Train(arts)
+	m := Train(arts, Options{})
 	for q, want := range map[string]string{
 		"my card still has not arrived": "card",
 		"I forgot the pin":              "pin",
@@ -103,7 +103,7 @@ func TestMatchToy(t *testing.T) {
 	if all := m.Match("anything", 0); len(all) != 3 {
 		t.Errorf("Match(k=0) = %d candidates, want 3", len(all))
 	}
-	if got := Train(nil).Match("x", 1); got != nil {
+	if got := Train(nil, Options{}).Match("x", 1); got != nil {
 		t.Errorf("empty matcher matched %v", got)
 	}
 }
@@ -113,7 +113,8 @@ func TestTrainDeterministic(t *testing.T) {
 		{ID: "a", Examples: []string{"one two", "two three", "three four"}},
 		{ID: "b", Examples: []string{"five six", "six seven", "seven eight"}},
 	}
-	m1, m2 := TrainWith(arts, Options{}), TrainWith(arts, Options{})
+	o := Options{Uncalibrated: true, NoEncoder: true}.withDefaults()
+	m1, m2 := train(arts, o), train(arts, o)
 	if len(m1.members) != len(m2.members) {
 		t.Fatal("two trainings have different ensembles")
 	}
@@ -128,7 +129,8 @@ func TestTrainDeterministic(t *testing.T) {
 	if !slices.Equal(m1.svm.w, m2.svm.w) || !slices.Equal(m1.mlp.w1, m2.mlp.w1) || !slices.Equal(m1.mlp.w2, m2.mlp.w2) {
 		t.Error("two trainings with the same seed give different SVMs or networks")
 	}
-	c1, c2 := TrainWith(arts, Options{Calibrate: true}), TrainWith(arts, Options{Calibrate: true})
+	o.Uncalibrated = false
+	c1, c2 := train(arts, o), train(arts, o)
 	if !slices.Equal(c1.blend, c2.blend) {
 		t.Errorf("blend weights differ: %v and %v", c1.blend, c2.blend)
 	}
@@ -203,11 +205,7 @@ func TestBanking77Subset(t *testing.T) {
 		}
 	}
 	tr, te := StratifiedSplit(sub, 0.1, 42)
-	emb, err := DefaultEmbedder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := TrainWith(Articles(tr), Options{Calibrate: true, Epochs: 6, Embedder: emb})
+	m := Train(Articles(tr), Options{Epochs: 6})
 	r := Evaluate(m, te)
 	t.Logf("20 categories: %+v", r)
 	if r.Accuracy < subsetAccuracyFloor || r.CoverageAt < subsetCoverageFloor {
@@ -220,11 +218,7 @@ func TestBanking77Subset(t *testing.T) {
 func BenchmarkMatch(b *testing.B) {
 	data := loadBanking77(b)
 	tr, te := StratifiedSplit(data, 0.1, 42)
-	emb, err := DefaultEmbedder()
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := TrainWith(Articles(tr), Options{Epochs: 4, Embedder: emb})
+	m := Train(Articles(tr), Options{Epochs: 4, Uncalibrated: true})
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		m.Match(te[i%len(te)].Text, 5)

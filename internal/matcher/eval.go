@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 import (
 	"encoding/csv"
@@ -34,7 +34,7 @@ func ParseCSV(r io.Reader) ([]Labeled, error) {
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("bot: csv header: %w", err)
+		return nil, fmt.Errorf("matcher: csv header: %w", err)
 	}
 	ti, li := 0, 1
 	for i, h := range head {
@@ -52,10 +52,10 @@ func ParseCSV(r io.Reader) ([]Labeled, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("bot: csv: %w", err)
+			return nil, fmt.Errorf("matcher: csv: %w", err)
 		}
 		if len(rec) <= ti || len(rec) <= li {
-			return nil, fmt.Errorf("bot: csv: short record %q", rec)
+			return nil, fmt.Errorf("matcher: csv: short record %q", rec)
 		}
 		out = append(out, Labeled{rec[ti], rec[li]})
 	}

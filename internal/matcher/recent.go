@@ -1,8 +1,9 @@
-package bot
+package matcher
 
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"sync"
 )
 
@@ -43,10 +44,18 @@ func (r *recentMatchers) put(key [32]byte, m *Matcher) {
 	r.next = (r.next + 1) % recentLimit
 }
 
-// digest identifies a training set: every article's ID and examples, in
-// order, each string length-prefixed.
-func digest(articles []Article) [32]byte {
+// digest identifies a training: every article's ID and examples, in order,
+// each string length-prefixed, and the options (defaults filled in) that
+// change the model. The encoder is the process's one DefaultEmbedder or
+// none, so its presence and dimension name it.
+func digest(articles []Article, opts Options) [32]byte {
 	h := sha256.New()
+	dim := 0
+	if opts.Embedder != nil {
+		dim = opts.Embedder.Dim()
+	}
+	fmt.Fprintf(h, "%d %g %g %d %d %g %t %d %g\n", opts.Epochs, opts.Rate, opts.L2, opts.Seed,
+		opts.Ensemble, opts.SVMCost, opts.Uncalibrated, dim, opts.EmbedWeight)
 	var n [8]byte
 	write := func(s string) {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))

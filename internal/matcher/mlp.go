@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 import (
 	"math"
@@ -24,7 +24,6 @@ type mlpOptions struct {
 	rate    float64
 	dropout float64
 	seed    uint64
-	after   func(ep int, m *mlp) // called after each epoch, for experiments
 }
 
 // defaultMLP is the network the matcher blends: 128 hidden units, 12
@@ -67,10 +66,7 @@ func fitMLP(ex []example, dim, k int, o mlpOptions) *mlp {
 		*g += d * d
 		*w -= rate * d / float32(math.Sqrt(float64(*g)+eps))
 	}
-	for ep := range o.epochs {
-		if ep > 0 && o.after != nil {
-			o.after(ep, m)
-		}
+	for range o.epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			e := ex[i]
@@ -136,9 +132,6 @@ func fitMLP(ex []example, dim, k int, o mlpOptions) *mlp {
 				}
 			}
 		}
-	}
-	if o.after != nil {
-		o.after(o.epochs, m)
 	}
 	return m
 }

@@ -1,4 +1,4 @@
-package bot
+package matcher
 
 import (
 	"math"
@@ -14,7 +14,6 @@ const (
 	nsBigram = 0xc2b2ae3d27d4eb4f
 	nsChar   = 0x165667b19e3779f9
 	nsHan    = 0x27d4eb2f165667c5
-	nsSkip   = 0x94d049bb133111eb
 )
 
 // Feature groups, kept in the bits above the hash; each group of a vector
@@ -28,20 +27,10 @@ const (
 	numGroup = 3
 )
 
-// Character n-grams are taken within each word padded with spaces
-// ("char_wb"): as accurate as n-grams across words on a Banking77 split,
-// with fewer features and half the Match latency.
-var (
-	charPerWord      = true
-	charMin, charMax = 3, 5
-)
-
-// Word feature variants (see docs/bot.md).
-var (
-	wordStem = false // light English stemming of the words
-	wordSkip = false // word pairs with one word between
-	wordTri  = false // word trigrams
-)
+// Character n-grams, charMin to charMax long, are taken within each word
+// padded with spaces ("char_wb"): as accurate as n-grams across words on a
+// Banking77 split, with fewer features and half the Match latency.
+const charMin, charMax = 3, 5
 
 // hashBits is the size of the hashed feature space (2^20).
 const hashBits = 20
@@ -108,36 +97,14 @@ func rawCounts(text string, counts map[uint32]float64) {
 		}
 		han = append(han, ' ') // a boundary between runs of Han text
 	}
-	ws := words
-	if wordStem {
-		ws = make([]string, len(words))
-		for i, w := range words {
-			ws[i] = stem(w)
-		}
-	}
-	for i, w := range ws {
+	for i, w := range words {
 		counts[hashStr(nsWord, w)|grpWord]++
-		if i+1 < len(ws) {
-			counts[hashStr(nsBigram, w+" "+ws[i+1])|grpWord]++
-		}
-		if wordSkip && i+2 < len(ws) {
-			counts[hashStr(nsSkip, w+" "+ws[i+2])|grpWord]++
-		}
-		if wordTri && i+2 < len(ws) {
-			counts[hashStr(nsBigram, w+" "+ws[i+1]+" "+ws[i+2])|grpWord]++
+		if i+1 < len(words) {
+			counts[hashStr(nsBigram, w+" "+words[i+1])|grpWord]++
 		}
 	}
-	if charPerWord {
-		for _, w := range words {
-			s := []rune(" " + w + " ")
-			for n := charMin; n <= charMax; n++ {
-				for i := 0; i+n <= len(s); i++ {
-					counts[hashStr(nsChar, string(s[i:i+n]))|grpChar]++
-				}
-			}
-		}
-	} else if len(words) > 0 {
-		s := []rune(" " + strings.Join(words, " ") + " ")
+	for _, w := range words {
+		s := []rune(" " + w + " ")
 		for n := charMin; n <= charMax; n++ {
 			for i := 0; i+n <= len(s); i++ {
 				counts[hashStr(nsChar, string(s[i:i+n]))|grpChar]++
@@ -192,9 +159,6 @@ func newVectorizer(texts []string) *vectorizer {
 	return v
 }
 
-// groupWeight scales each group's unit vector.
-var groupWeight = [numGroup]float64{1, 1, 1}
-
 func (v *vectorizer) dim() int { return len(v.idf) }
 
 // vector returns the sparse vector of text, sorted by column.
@@ -222,7 +186,7 @@ func (v *vectorizer) vector(text string) []feat {
 	var inv [numGroup]float64
 	for g, n := range norm {
 		if n > 0 {
-			inv[g] = groupWeight[g] / math.Sqrt(n)
+			inv[g] = 1 / math.Sqrt(n)
 		}
 	}
 	out := make([]feat, len(es))
