@@ -71,6 +71,7 @@ var server state
 type state struct {
 	mu      sync.Mutex
 	started bool   // setup was attempted; err holds its outcome
+	inMain  bool   // Main runs the tests, so the cluster is stopped after them
 	err     error  // setup failure, repeated to every caller
 	baseURL string // admin URL; per-test URLs differ only in the database
 	admin   *sql.DB
@@ -89,6 +90,11 @@ func URL(t testing.TB) string {
 	t.Helper()
 
 	server.mu.Lock()
+	if !server.inMain {
+		server.mu.Unlock()
+		t.Fatal("pgtest: this test package has no func TestMain(m *testing.M) { pgtest.Main(m) }, " +
+			"so the PostgreSQL cluster it starts would outlive the test binary; add it")
+	}
 	if !server.started {
 		server.started = true
 		server.err = setup()
@@ -142,6 +148,9 @@ func URL(t testing.TB) string {
 // func TestMain(m *testing.M) { pgtest.Main(m) }; without it the cluster
 // outlives the test binary.
 func Main(m *testing.M) {
+	server.mu.Lock()
+	server.inMain = true
+	server.mu.Unlock()
 	code := m.Run()
 	stop()
 	os.Exit(code)
