@@ -2,6 +2,7 @@ package safety
 
 import (
 	"encoding/csv"
+	"flag"
 	"os"
 	"testing"
 )
@@ -39,16 +40,31 @@ func TestMentionsImpersonation(t *testing.T) {
 	}
 }
 
-// Ordinary banking questions rarely look like an impersonation report.
+// full runs the data evaluations on the whole shared data set
+// (go test ./internal/safety -run Banking77 -args -full) instead of the
+// sample in testdata.
+var full = flag.Bool("full", false, "evaluate on ../shared/data instead of the testdata sample")
+
+// Ordinary banking questions rarely look like an impersonation report. By
+// default the test reads testdata/banking77_sample.csv (every row of the
+// data with a digit or a 15-character token, and every 50th row); -full
+// reads the whole file.
 func TestImpersonationFalsePositivesOnBanking77(t *testing.T) {
-	f, err := os.Open("../../../shared/data/banking77/train.csv")
+	path := "testdata/banking77_sample.csv"
+	if *full {
+		path = "../../../shared/data/banking77/train.csv"
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		t.Skip("Banking77 data not found next to the checkout: ", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(rows) < 400 {
+		t.Fatalf("%s: %d rows, want at least the 400 of the sample", path, len(rows))
 	}
 	hits := 0
 	for _, r := range rows[1:] {
@@ -60,7 +76,7 @@ func TestImpersonationFalsePositivesOnBanking77(t *testing.T) {
 		}
 	}
 	rate := float64(hits) / float64(len(rows)-1)
-	t.Logf("impersonation warnings on Banking77 train: %d of %d (%.3f%%)", hits, len(rows)-1, rate*100)
+	t.Logf("impersonation warnings on %s: %d of %d (%.3f%%)", path, hits, len(rows)-1, rate*100)
 	if rate > 0.005 {
 		t.Fatalf("false-positive rate %.3f%% is over 0.5%%", rate*100)
 	}
