@@ -6,51 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/huiying/huiying/internal/app"
-	"github.com/huiying/huiying/internal/audit"
-	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
 )
-
-func tokenCreate(ctx context.Context, env Env, args []string) error {
-	var email, name, scope string
-	var ttl time.Duration
-	cfg, err := parse(env, "token create", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&scope, "scope", "write", "what the token may do: read (GET only), write (all but admin routes) or admin")
-		fs.StringVar(&email, "agent", "", "email of the agent the token acts as (required)")
-		fs.StringVar(&name, "name", "cli", "a name to recognise the token by")
-		fs.DurationVar(&ttl, "ttl", 0, "lifetime, e.g. 720h (default: no expiry)")
-	})
-	if err != nil {
-		return err
-	}
-	if email == "" {
-		fmt.Fprintln(env.Stderr, "huiying token create: --agent EMAIL is required")
-		return ErrUsage
-	}
-	a, err := app.Open(ctx, cfg, newLogger(cfg, env.Stderr), env.Stderr)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	ag, err := a.Auth.AgentByEmail(ctx, email)
-	if err != nil {
-		return fmt.Errorf("%w (list agents in the console, or check --data)", err)
-	}
-	secret, tok, err := a.Auth.CreateToken(ctx, ag.ID, name, auth.Scope(scope), ttl)
-	if err != nil {
-		return err
-	}
-	if err := audit.Record(ctx, a.DB, audit.Entry{At: time.Now(), ActorType: audit.ActorSystem, Action: "token.create",
-		TargetType: "token", TargetID: tok.ID, Details: map[string]any{
-			"agent_id": ag.ID, "agent_email": ag.Email, "name": name, "scope": string(tok.Scope), "ttl": ttl.String()}}); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, secret)
-	return nil
-}
 
 func inboxList(ctx context.Context, env Env, args []string) error {
 	var asJSON bool

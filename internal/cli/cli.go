@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/huiying/huiying/internal/app"
@@ -33,6 +34,8 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", migrate},
 		{"version", "print the version", version},
 		{"token create", "create an API token for an agent: --agent EMAIL", tokenCreate},
+		{"token list", "list API tokens, of every agent or one (--agent EMAIL): --json", tokenList},
+		{"token revoke", "revoke the API token ID for good", tokenRevoke},
 		{"inbox list", "list inboxes and their keys: --json", inboxList},
 		{"inbox bot", "turn the FAQ bot on (or --off) in every inbox or one (--key KEY)", inboxBot},
 		{"bench intake", "measure intake throughput and ack latency", benchIntake},
@@ -46,19 +49,35 @@ func commands() []command {
 // ErrUsage means the command line was wrong; the message was printed.
 var ErrUsage = errors.New("usage")
 
+// ownFlags lists the commands that open no database of their own and
+// parse their own flags, with the configuration flags each defines itself.
+// They accept every other configuration flag (the README promises that
+// every command takes --data) and ignore it.
+func ownFlags() map[string][]string {
+	return map[string][]string{
+		"guard scan":   nil,
+		"bot eval":     nil,
+		"bench intake": {"db"}, // the database of its temporary server
+	}
+}
+
 // Run runs the command named by args.
 func Run(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return serve(ctx, env, args)
-	}
-	if args[0] == "help" || args[0] == "--help" {
+	if len(args) > 0 && slices.Contains([]string{"help", "-h", "-help", "--help"}, args[0]) {
 		usage(env.Stdout)
 		return nil
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return serve(ctx, env, args)
 	}
 	for _, c := range commands() {
 		words := strings.Fields(c.name)
 		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
-			return c.run(ctx, env, args[len(words):])
+			rest := args[len(words):]
+			if keep, ok := ownFlags()[c.name]; ok {
+				rest = withoutConfigFlags(rest, keep)
+			}
+			return c.run(ctx, env, rest)
 		}
 	}
 	fmt.Fprintf(env.Stderr, "huiying: unknown command %q\n\n", strings.Join(args, " "))
@@ -71,7 +90,38 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.usage)
 	}
-	fmt.Fprintln(w, "\nRun 'huiying COMMAND -h' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'huiying COMMAND -h' for the flags of a command.\n\n"+
+		"Server flags (every command accepts them; those that open no database ignore them):")
+	fs := flag.NewFlagSet("huiying", flag.ContinueOnError)
+	config.Register(fs)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// withoutConfigFlags drops the configuration flags (all take a value:
+// "--data DIR" or "--data=DIR", one dash or two) from args, except those
+// named in keep, up to a "--".
+func withoutConfigFlags(args, keep []string) []string {
+	isConfig := map[string]bool{}
+	for _, o := range config.Options {
+		isConfig[o.Flag] = !slices.Contains(keep, o.Flag)
+	}
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !strings.HasPrefix(a, "-") || !isConfig[name] {
+			out = append(out, a)
+			continue
+		}
+		if !hasValue {
+			i++ // its value
+		}
+	}
+	return out
 }
 
 // parse registers the server configuration flags plus extra ones.
