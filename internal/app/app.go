@@ -143,6 +143,7 @@ func webRates(r config.Rates) web.Rates {
 // Close releases what Open acquired, for commands that do not Serve.
 func (a *App) Close() error {
 	a.in.Close()
+	a.Bot.Close()
 	return a.DB.Close()
 }
 
@@ -184,11 +185,9 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	if a.cfg.PublicURL == "" {
 		a.Bot.SetBaseURL(url)
 	}
-	go func() {
-		if err := a.Bot.Warm(dctx); err != nil && dctx.Err() == nil {
-			a.log.Warn("bot model not trained at start; it will be on the first question", "err", err)
-		}
-	}()
+	// Every goroutine started here is owned and joined below: the bot's
+	// by Bot.Close, the others by their done channels.
+	a.Bot.WarmInBackground()
 	dispDone := make(chan struct{})
 	go func() { a.disp.Run(dctx); close(dispDone) }()
 	retentionDone := make(chan struct{})
@@ -216,6 +215,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	a.web.BeginShutdown()
 	err = srv.Shutdown(sctx)
+	<-serveErr // Serve returns once Shutdown has closed the listener
 	a.web.WaitStreams()
 	a.in.Close()
 	// Stopping the dispatcher hands live subscribers (WebSockets) every
@@ -225,6 +225,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	<-dispDone
 	<-retentionDone
 	<-snoozerDone
+	a.Bot.Close()
 	a.hub.Close()
 	if cerr := a.DB.Close(); cerr != nil {
 		err = errors.Join(err, cerr)

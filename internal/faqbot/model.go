@@ -88,6 +88,9 @@ type models struct {
 	// of a background training that failed.
 	trained func(version kb.Version, articles, examples int, took time.Duration)
 	failed  func(err error)
+	// spawn runs a background training on a goroutine the Service owns
+	// (and joins at Close); false when the Service is closing.
+	spawn func(f func(ctx context.Context)) bool
 
 	train    sync.Mutex // one training at a time
 	mu       sync.Mutex // guards cur and busy
@@ -108,7 +111,10 @@ func (ms *models) get(ctx context.Context) (*model, error) {
 	if cur != nil && cur.version != v && !ms.busy {
 		ms.busy = true
 		ms.finished = make(chan struct{})
-		go ms.background(context.WithoutCancel(ctx))
+		if ms.spawn == nil || !ms.spawn(ms.background) {
+			ms.busy = false
+			close(ms.finished)
+		}
 	}
 	ms.mu.Unlock()
 	if cur != nil {
@@ -122,7 +128,7 @@ func (ms *models) background(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	_, err := ms.build(ctx)
-	if err != nil && ms.failed != nil {
+	if err != nil && ms.failed != nil && ctx.Err() == nil {
 		ms.failed(err)
 	}
 	ms.mu.Lock()

@@ -74,6 +74,8 @@ type Service struct {
 	models *models
 	// answers counts the bot's answers per conversation (AnswerRate).
 	answers *ratelimit.Limiter
+	// bg owns the goroutines that outlive a call; Close joins them.
+	bg *background
 }
 
 // New returns the bot over the conversations and the knowledge base.
@@ -87,12 +89,12 @@ func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts O
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
-	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts, answers: answerLimiter(opts)}
+	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts, answers: answerLimiter(opts), bg: newBackground()}
 	s.models = &models{kb: articles, trained: func(v kb.Version, n, ex int, took time.Duration) {
 		log.Info("bot model trained", "kb_version", v.String(), "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
 	}, failed: func(err error) {
 		log.Warn("bot model not retrained; answering with the previous one", "err", err)
-	}}
+	}, spawn: s.bg.start}
 	return s
 }
 
@@ -116,13 +118,13 @@ func (s *Service) Warm(ctx context.Context) error {
 // turned the bot on, and its first visitor should not wait for the
 // training (seconds for the demo knowledge base).
 func (s *Service) WarmInBackground() {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	s.bg.start(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 		defer cancel()
-		if err := s.Warm(ctx); err != nil {
-			s.log.Warn("bot model not trained after the bot was turned on; it will be on the first question", "err", err)
+		if err := s.Warm(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("bot model not trained in the background; it will be on the first question", "err", err)
 		}
-	}()
+	})
 }
 
 // Handle is the bot's durable bus subscriber: it decides on every new
