@@ -6,8 +6,9 @@ import { api, apiPath, errorText, qs } from '../api.js';
 import { state, isAdmin, loadRefs } from '../state.js';
 import { messageBox, pageHeading, secretBox, copyButton, ROLES } from './common.js';
 import { channelsTab } from './channels.js';
+import { tokensTab } from './tokens.js';
 
-export const ADMIN_TABS = ['agents', 'teams', 'inboxes', 'channels'];
+export const ADMIN_TABS = ['agents', 'teams', 'inboxes', 'channels', 'tokens'];
 
 export function mountAdmin(container, tab) {
   let destroyed = false;
@@ -31,6 +32,7 @@ export function mountAdmin(container, tab) {
   else if (tab === 'inboxes') inboxesTab(body, ctx);
   else if (tab === 'audit') auditTab(body, ctx);
   else if (tab === 'channels') channelsTab(body, ctx);
+  else if (tab === 'tokens') tokensTab(body, ctx);
   else agentsTab(body, ctx);
   heading.focus();
   return { key: `admin-${tab}`, destroy() { destroyed = true; } };
