@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/faqbot"
 )
 
@@ -81,20 +83,34 @@ func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) patchInbox(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		BotEnabled *bool `json:"bot_enabled"`
+		BotEnabled *bool           `json:"bot_enabled"`
+		TeamID     json.RawMessage `json:"team_id"` // a team id, or null to clear
 	}
 	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if req.BotEnabled == nil {
-		s.fail(w, r, apperr.New(apperr.Invalid, "nothing to change: send bot_enabled"))
-		return
-	}
-	in, err := s.Conversations.SetInboxBot(r.Context(), r.PathValue("id"), *req.BotEnabled)
+	team, setTeam, err := inboxTeam(req.TeamID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if req.BotEnabled == nil && !setTeam {
+		s.fail(w, r, apperr.New(apperr.Invalid, "nothing to change: send bot_enabled or team_id"))
+		return
+	}
+	var in conversation.Inbox
+	if setTeam {
+		if in, err = s.Conversations.SetInboxTeam(r.Context(), r.PathValue("id"), team); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if req.BotEnabled != nil {
+		if in, err = s.Conversations.SetInboxBot(r.Context(), r.PathValue("id"), *req.BotEnabled); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if in.BotEnabled && s.Bot != nil {
 		s.Bot.WarmInBackground()

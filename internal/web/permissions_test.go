@@ -48,6 +48,7 @@ var minimumRole = map[string]string{
 	"GET /api/v1/conversations/{id}/attachments/{attachment_id}": "agent",
 	"POST /api/v1/conversations/{id}/typing":                     "agent",
 	"GET /api/v1/contacts/{id}":                                  "agent",
+	"PATCH /api/v1/contacts/{id}":                                "agent",
 	"GET /api/v1/contacts/{id}/export":                           "admin",
 	"DELETE /api/v1/contacts/{id}":                               "admin",
 	"GET /api/v1/inboxes":                                        "agent",

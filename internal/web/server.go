@@ -204,6 +204,7 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/conversations/{id}/attachments/{attachment_id}", Agent, s.agentAttachment},
 		{"POST", "/api/v1/conversations/{id}/typing", Agent, s.agentTyping},
 		{"GET", "/api/v1/contacts/{id}", Agent, s.getContact},
+		{"PATCH", "/api/v1/contacts/{id}", Agent, s.patchContact},
 		{"GET", "/api/v1/inboxes", Agent, s.listInboxes},
 		{"POST", "/api/v1/inboxes", Admin, s.createInbox},
 		{"PATCH", "/api/v1/inboxes/{id}", Admin, s.patchInbox},
