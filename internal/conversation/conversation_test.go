@@ -434,7 +434,7 @@ func TestAppendOwnerCheckedBeforeDuplicateLookup(t *testing.T) {
 	})
 }
 
-func TestAppendOneValidates(t *testing.T) {
+func TestSendOneValidates(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		c, _ := f.start(t, conversation.NewContact{})
@@ -452,14 +452,15 @@ func TestAppendOneValidates(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := f.rowCounts(t)
-				m := inbound(c, tc.cmid, tc.body)
-				_, err := f.s.AppendOne(context.Background(), m)
+				m := agentMsg(c, conversation.Outbound, tc.body)
+				m.ClientMessageID = tc.cmid
+				_, err := f.s.SendOne(context.Background(), m)
 				wantCode(t, err, tc.code)
 				f.assertUnchanged(t, before)
 			})
 		}
 		// The limit itself is accepted, counted in characters, not bytes.
-		a, err := f.s.AppendOne(context.Background(), inbound(c, "", strings.Repeat("你", conversation.MaxBodyRunes)))
+		a, err := f.s.SendOne(context.Background(), agentMsg(c, conversation.Outbound, strings.Repeat("你", conversation.MaxBodyRunes)))
 		if err != nil || a.Message.Seq != 1 {
 			t.Fatalf("body of exactly %d characters: %+v, %v", conversation.MaxBodyRunes, a.Message.Seq, err)
 		}

@@ -75,6 +75,8 @@ type Appended struct {
 // message.created outbox event. When the client message id was already used
 // in this conversation it writes nothing and returns the original. An
 // inbound message reopens a pending, resolved or snoozed conversation.
+// Intake calls it for contact messages; everything else is sent through
+// Send, which applies the outbound rules first.
 func (s *Store) Append(ctx context.Context, tx *store.Tx, m NewMessage) (Appended, error) {
 	// The common path is three statements: take the sequence number, insert
 	// the message (a repeated client message id inserts nothing), insert the
@@ -252,19 +254,4 @@ func (s *Store) MessageByClientID(ctx context.Context, conversationID, clientID 
 		return Message{}, false, fmt.Errorf("find client message %q: %w", clientID, err)
 	}
 	return m, true, nil
-}
-
-// AppendOne appends a single message in its own transaction (agent replies,
-// notes, system messages). Inbound messages go through intake instead.
-func (s *Store) AppendOne(ctx context.Context, m NewMessage) (Appended, error) {
-	if err := m.Validate(); err != nil {
-		return Appended{}, err
-	}
-	var out Appended
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = s.Append(ctx, tx, m)
-		return err
-	})
-	return out, err
 }

@@ -38,7 +38,7 @@ func (s *Store) WarnImpersonation(ctx context.Context, tx *store.Tx, conversatio
 	if c.Attributes[ImpersonationAttribute] != "" {
 		return nil
 	}
-	if _, err := s.Append(ctx, tx, NewMessage{ConversationID: conversationID, Direction: System,
+	if _, err := s.Send(ctx, tx, NewMessage{ConversationID: conversationID, Direction: System,
 		AuthorType: AuthorSystem, Body: safety.ImpersonationWarning}); err != nil {
 		return fmt.Errorf("warn about fake support: %w", err)
 	}
@@ -49,7 +49,7 @@ func (s *Store) WarnImpersonation(ctx context.Context, tx *store.Tx, conversatio
 // removed from a contact's message: a system warning to the contact and a
 // conversation attribute (with its conversation.updated event).
 func (s *Store) FlagSecret(ctx context.Context, tx *store.Tx, conversationID string, kinds []string) error {
-	if _, err := s.Append(ctx, tx, NewMessage{ConversationID: conversationID, Direction: System,
+	if _, err := s.Send(ctx, tx, NewMessage{ConversationID: conversationID, Direction: System,
 		AuthorType: AuthorSystem, Body: SecretWarning}); err != nil {
 		return fmt.Errorf("warn about removed secret: %w", err)
 	}

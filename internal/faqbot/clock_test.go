@@ -10,6 +10,7 @@ import (
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/store/storetest"
 )
 
@@ -40,8 +41,11 @@ func TestDecisionsUseTheInjectedClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := convs.AppendOne(ctx, conversation.NewMessage{ConversationID: c.ID, ContactID: ct.ID,
-		Direction: conversation.Inbound, AuthorType: conversation.AuthorContact, AuthorID: ct.ID, Body: "转人工"}); err != nil {
+	if err := convs.Write(ctx, func(tx *store.Tx) error {
+		_, err := convs.Append(ctx, tx, conversation.NewMessage{ConversationID: c.ID, ContactID: ct.ID,
+			Direction: conversation.Inbound, AuthorType: conversation.AuthorContact, AuthorID: ct.ID, Body: "转人工"})
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := bus.ReadEvents(ctx, db, 0, 100)

@@ -280,9 +280,9 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 	})
 }
 
-// say appends a bot message and returns its seq.
+// say sends a bot message through the one outbound path and returns its seq.
 func (s *Service) say(ctx context.Context, tx *store.Tx, conversationID, body string, meta Meta) (int64, error) {
-	a, err := s.convs.Append(ctx, tx, conversation.NewMessage{ConversationID: conversationID, Direction: conversation.Bot,
+	a, err := s.convs.Send(ctx, tx, conversation.NewMessage{ConversationID: conversationID, Direction: conversation.Bot,
 		AuthorType: conversation.AuthorBot, Body: body, Meta: meta.raw()})
 	if err != nil {
 		return 0, fmt.Errorf("send bot message: %w", err)

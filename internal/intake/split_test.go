@@ -260,7 +260,7 @@ func TestSecretAcrossMessages(t *testing.T) {
 				}
 				// The bot answers every piece: its messages are skipped,
 				// not a stop.
-				if _, err := f.convs.AppendOne(ctx, conversation.NewMessage{ConversationID: cv.id, Direction: conversation.Bot,
+				if _, err := f.convs.SendOne(ctx, conversation.NewMessage{ConversationID: cv.id, Direction: conversation.Bot,
 					AuthorType: conversation.AuthorBot, Body: "Sorry, I did not understand. 抱歉，我没有理解。"}); err != nil {
 					t.Fatal(err)
 				}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,7 +10,6 @@ import (
 	"github.com/huiying/huiying/internal/audit"
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/safety"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -140,18 +140,15 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 	}
 	dir := conversation.Outbound
 	if req.Private {
-		// Internal notes are exempt: agents may discuss a scam attempt.
 		dir = conversation.Note
-	} else if err := s.vetOutbound(r, r.PathValue("id"), req.Body); err != nil {
-		s.fail(w, r, err)
-		return
 	}
 	me := agentFrom(r)
-	a, err := s.Conversations.AppendOne(r.Context(), conversation.NewMessage{
+	a, err := s.Conversations.SendOne(r.Context(), conversation.NewMessage{
 		ConversationID: r.PathValue("id"), Direction: dir, AuthorType: conversation.AuthorAgent,
 		AuthorID: me.ID, AuthorName: me.Name, Body: req.Body, ClientMessageID: req.ClientMessageID,
 	})
 	if err != nil {
+		s.auditRefusal(r, r.PathValue("id"), err)
 		s.fail(w, r, err)
 		return
 	}
@@ -162,20 +159,19 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, a.Message)
 }
 
-// vetOutbound is the one check every text an agent sends to a contact
-// passes (a reply, the text of an upload): text that asks the user for a
-// mnemonic, private key or keystore is refused with asks_for_secret, and
-// the refused attempt is audited so supervisors can see it.
-func (s *Server) vetOutbound(r *http.Request, conversationID, body string) error {
-	asks, term := safety.AsksForSecret(body)
-	if !asks {
-		return nil
+// auditRefusal records, when err is the outbound rule refusing text that
+// asks the contact for a wallet secret (conversation.VetOutbound), the
+// refused attempt in the audit log so supervisors can see it. The rule
+// itself lives in conversation; the edge only maps and audits it.
+func (s *Server) auditRefusal(r *http.Request, conversationID string, err error) {
+	var sr *conversation.SecretRequest
+	if !errors.As(err, &sr) {
+		return
 	}
 	a := agentFrom(r)
 	s.recordAudit(r, audit.Entry{ActorType: audit.ActorAgent, ActorID: a.ID, ActorEmail: a.Email,
 		Action: "blocked: asks_for_secret", TargetType: "conversation", TargetID: conversationID,
-		Details: map[string]any{"term": term}})
-	return apperr.New(apperr.AsksForSecret, "%s", safety.Message(term))
+		Details: map[string]any{"term": sr.Term}})
 }
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {

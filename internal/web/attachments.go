@@ -169,12 +169,13 @@ func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
 	me := agentFrom(r)
 	nm := conversation.NewMessage{ConversationID: c.ID, Direction: conversation.Outbound,
 		AuthorType: conversation.AuthorAgent, AuthorID: me.ID, AuthorName: me.Name}
-	a, err := s.upload(w, r, nm, func(nm conversation.NewMessage) error {
-		return s.vetOutbound(r, nm.ConversationID, nm.Body)
-	}, func(nm conversation.NewMessage) (conversation.Appended, error) {
-		return s.Conversations.AppendOne(r.Context(), nm)
+	// The outbound rule is applied before the file is stored, and again
+	// by SendOne; a refusal is audited either way.
+	a, err := s.upload(w, r, nm, conversation.VetOutbound, func(nm conversation.NewMessage) (conversation.Appended, error) {
+		return s.Conversations.SendOne(r.Context(), nm)
 	})
 	if err != nil {
+		s.auditRefusal(r, c.ID, err)
 		s.fail(w, r, err)
 		return
 	}
