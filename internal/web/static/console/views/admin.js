@@ -263,7 +263,7 @@ function inboxesTab(body, ctx) {
           copyButton(snippet, t('admin.inboxes.copySnippet'), { 'data-testid': 'inbox-snippet-copy' })) : null,
         web ? h('p', {}, t('admin.inboxes.chatLink'), ' ',
           h('a', { href: chatUrl, target: '_blank', rel: 'noopener', 'data-testid': 'inbox-chat-link' }, chatUrl)) : null,
-        botToggle(ib));
+        botToggle(ib), teamSelect(ib));
     }));
     if (!state.inboxes.length) list.append(h('li', { class: 'muted' }, t('admin.inboxes.none')));
   }
@@ -290,6 +290,31 @@ function inboxesTab(body, ctx) {
       }
     });
     return h('p', { class: 'bot-toggle' }, cb, ' ', h('label', { for: id }, t('admin.inboxes.bot')), ' ', note);
+  }
+
+  // teamSelect sets the team an inbox belongs to (PATCH … {team_id}).
+  function teamSelect(ib) {
+    const id = uid('in-team');
+    const sel = h('select', { id, 'data-testid': 'inbox-team' },
+      h('option', { value: '' }, t('admin.inboxes.noTeam')),
+      ...state.teams.map((tm) => h('option', { value: tm.id }, tm.name)));
+    sel.value = ib.team_id || '';
+    const note = h('span', { class: 'hint', role: 'status' });
+    sel.addEventListener('change', async () => {
+      sel.disabled = true;
+      note.textContent = '';
+      try {
+        const d = await api('PATCH', apiPath('inboxes', ib.id), { team_id: sel.value || null });
+        ib.team_id = (d && d.team_id) || '';
+        note.textContent = t('admin.inboxes.teamSaved');
+      } catch (err) {
+        note.textContent = errorText(err);
+      } finally {
+        sel.value = ib.team_id || '';
+        sel.disabled = false;
+      }
+    });
+    return h('p', { class: 'inbox-team' }, h('label', { for: id }, t('admin.inboxes.team')), ' ', sel, ' ', note);
   }
 
   form.addEventListener('submit', async (e) => {
