@@ -52,12 +52,13 @@ func TestBotEval(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("bot eval printed %q: %v", out, err)
 	}
-	for _, k := range []string{"n", "accuracy", "coverage_at_95", "p50_ms", "p99_ms"} {
+	for _, k := range []string{"n", "accuracy", "top3", "baseline_accuracy", "coverage_at_95", "p50_ms", "p99_ms"} {
 		if _, ok := rep[k]; !ok {
 			t.Errorf("bot eval output lacks %q: %s", k, out)
 		}
 	}
-	if rep["n"] != 5 || rep["accuracy"] < 0 || rep["accuracy"] > 1 || rep["coverage_at_95"] > 1 || rep["p99_ms"] < rep["p50_ms"] {
+	if rep["n"] != 5 || rep["accuracy"] < 0 || rep["top3"] < rep["accuracy"] || rep["top3"] > 1 ||
+		rep["baseline_accuracy"] < 0 || rep["baseline_accuracy"] > 1 || rep["coverage_at_95"] > 1 || rep["p99_ms"] < rep["p50_ms"] {
 		t.Errorf("bot eval report %v", rep)
 	}
 	if !strings.Contains(stderr, "training on 20 questions in 5 articles, testing on 5") {

@@ -206,7 +206,7 @@ func TestBanking77Subset(t *testing.T) {
 	}
 	tr, te := StratifiedSplit(sub, 0.1, 42)
 	m := Train(Articles(tr), Options{Epochs: 6})
-	r := Evaluate(m, te)
+	r := Evaluate(m, tr, te)
 	t.Logf("20 categories: %+v", r)
 	if r.Accuracy < subsetAccuracyFloor || r.CoverageAt < subsetCoverageFloor {
 		t.Errorf("accuracy %.3f coverage %.3f, want >= %.2f and %.2f", r.Accuracy, r.CoverageAt, subsetAccuracyFloor, subsetCoverageFloor)

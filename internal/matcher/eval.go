@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -116,18 +117,26 @@ func StratifiedSplit(data []Labeled, frac float64, seed uint64) (train, test []L
 
 // Report is the result of an evaluation.
 type Report struct {
-	N           int     `json:"n"`
-	Accuracy    float64 `json:"accuracy"`
-	CoverageAt  float64 `json:"coverage_at_95"`
-	P50ms       float64 `json:"p50_ms"`
-	P99ms       float64 `json:"p99_ms"`
-	Temperature float64 `json:"temperature,omitempty"`
-	ECE         float64 `json:"ece,omitempty"`
+	N        int     `json:"n"`
+	Accuracy float64 `json:"accuracy"`
+	// Top3 is the share of questions whose article is among the three
+	// best candidates (what the bot offers as suggestions).
+	Top3 float64 `json:"top3"`
+	// BaselineAccuracy is the accuracy of a character TF-IDF nearest
+	// neighbour over the same training questions (charNeighbour).
+	BaselineAccuracy float64 `json:"baseline_accuracy"`
+	CoverageAt       float64 `json:"coverage_at_95"`
+	P50ms            float64 `json:"p50_ms"`
+	P99ms            float64 `json:"p99_ms"`
+	Temperature      float64 `json:"temperature,omitempty"`
+	ECE              float64 `json:"ece,omitempty"`
 }
 
-// Evaluate measures m on test: top-1 accuracy, coverage at 95% precision,
-// expected calibration error and Match latency.
-func Evaluate(m *Matcher, test []Labeled) Report {
+// Evaluate measures m, trained on train, on test: top-1 and top-3
+// accuracy, coverage at 95% precision, expected calibration error and
+// Match latency, and the accuracy of the character nearest-neighbour
+// baseline over train.
+func Evaluate(m *Matcher, train, test []Labeled) Report {
 	r := Report{N: len(test), Temperature: m.Temperature()}
 	if len(test) == 0 {
 		return r
@@ -135,10 +144,10 @@ func Evaluate(m *Matcher, test []Labeled) Report {
 	conf := make([]float64, len(test))
 	right := make([]bool, len(test))
 	lat := make([]time.Duration, len(test))
-	correct := 0
+	correct, top3 := 0, 0
 	for i, t := range test {
 		start := time.Now()
-		c := m.Match(t.Text, 1)
+		c := m.Match(t.Text, 3)
 		lat[i] = time.Since(start)
 		if len(c) > 0 {
 			conf[i] = c[0].Confidence
@@ -147,8 +156,12 @@ func Evaluate(m *Matcher, test []Labeled) Report {
 		if right[i] {
 			correct++
 		}
+		if slices.ContainsFunc(c, func(c Candidate) bool { return c.ArticleID == t.Label }) {
+			top3++
+		}
 	}
 	r.Accuracy = float64(correct) / float64(len(test))
+	r.Top3 = float64(top3) / float64(len(test))
 	r.CoverageAt = CoverageAtPrecision(conf, right, 0.95)
 	r.ECE = ExpectedCalibrationError(conf, right, 10)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
@@ -157,6 +170,14 @@ func Evaluate(m *Matcher, test []Labeled) Report {
 		return float64(lat[i].Microseconds()) / 1000
 	}
 	r.P50ms, r.P99ms = ms(0.50), ms(0.99)
+	base := newCharNeighbour(train)
+	hits := 0
+	for _, t := range test {
+		if base.nearest(t.Text) == t.Label {
+			hits++
+		}
+	}
+	r.BaselineAccuracy = float64(hits) / float64(len(test))
 	return r
 }
 
