@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/walletctx"
@@ -18,5 +20,30 @@ func (s *Store) RecordWalletContext(ctx context.Context, tx *store.Tx, conversat
 	if len(attrs) == 0 {
 		return nil
 	}
-	return s.setAttributes(ctx, tx, conversationID, attrs, false)
+	// Most mentions repeat what is recorded: one light read on the writer
+	// settles that, before the full conversation is read for the event.
+	var raw string
+	if err := tx.QueryRow(ctx, attributesQuery, conversationID).Scan(&raw); err != nil {
+		return fmt.Errorf("read attributes of conversation %s: %w", conversationID, err)
+	}
+	cur := map[string]string{}
+	if err := json.Unmarshal([]byte(raw), &cur); err != nil {
+		return fmt.Errorf("read attributes of conversation %s: %w", conversationID, err)
+	}
+	if changes(cur, attrs) {
+		return s.setAttributes(ctx, tx, conversationID, attrs, false)
+	}
+	return nil
+}
+
+const attributesQuery = "SELECT attributes FROM conversations WHERE id = ?"
+
+// changes reports whether setting attrs would change any value in cur.
+func changes(cur, attrs map[string]string) bool {
+	for k, v := range attrs {
+		if cur[k] != v {
+			return true
+		}
+	}
+	return false
 }

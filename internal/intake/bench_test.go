@@ -32,6 +32,11 @@ func BenchmarkSubmitSQLiteGuard(b *testing.B) {
 	b.Run("en", func(b *testing.B) { benchSubmit(b, g, "my transfer has been pending for an hour") })
 	b.Run("zh", func(b *testing.B) { benchSubmit(b, g, "转账一个小时了还没到账，怎么回事") })
 	b.Run("en-wordlist", func(b *testing.B) { benchSubmit(b, g, "bench message 42 from user 7") })
+	// Wallet context found in every message and written with it (once per
+	// conversation: later mentions of the same values change nothing).
+	b.Run("wallet", func(b *testing.B) {
+		benchSubmit(b, g, "my transfer to "+walletAddr+" is pending, tx "+walletTx)
+	})
 }
 
 func benchSubmit(b *testing.B, g intake.Guard, body string) {
