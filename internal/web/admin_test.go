@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/auth"
 )
 
 type agentJSON struct {
@@ -74,7 +76,15 @@ func TestPatchAgent(t *testing.T) {
 		if !a.Active {
 			t.Fatalf("after reactivation: %+v", a)
 		}
-		s.JSON(t, "GET", "/api/v1/me", mei.Token, nil, http.StatusOK, &a)
+		// The deactivation revoked her tokens for good; a new one works.
+		if status, _ := s.Do(t, "GET", "/api/v1/me", mei.Token, nil); status != http.StatusUnauthorized {
+			t.Fatalf("a token from before the deactivation: %d, want 401", status)
+		}
+		fresh, _, err := s.App.Auth.CreateToken(context.Background(), mei.ID, "after", auth.ScopeRead, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.JSON(t, "GET", "/api/v1/me", fresh, nil, http.StatusOK, &a)
 		if a.Name != "Mei Lin" || a.Role != "supervisor" {
 			t.Fatalf("GET /me after the changes: %+v", a)
 		}
