@@ -40,6 +40,7 @@ func commands() []command {
 		{"inbox bot", "turn the FAQ bot on (or --off) in every inbox or one (--key KEY)", inboxBot},
 		{"bench intake", "measure intake throughput and ack latency", benchIntake},
 		{"bot eval", "train the matcher on TRAIN.csv and measure it on TEST.csv", botEval},
+		{"bot afqmc-faq", "build a Chinese FAQ retrieval set (entries and questions) from AFQMC pairs", botAFQMCFAQ},
 		{"kb export", "write every knowledge-base article to --out FOLDER/<locale>/<id>.md", kbExport},
 		{"kb import", "import PATH (a folder from kb export, or one .md file) into the knowledge base", kbImport},
 		{"guard scan", "read messages on stdin, one per line, and print what the secret guard finds", guardScan},
