@@ -25,6 +25,7 @@ import (
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/llm"
+	"github.com/huiying/huiying/internal/matcher"
 	"github.com/huiying/huiying/internal/realtime"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/web"
@@ -94,7 +95,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	// what a transaction wrote as soon as it commits.
 	db.AfterCommit(a.disp.Notify)
 	botOpts := faqbot.Options{BaseURL: cfg.PublicURL, Thresholds: faqbot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
-		AnswerRate: cfg.Rates.BotAnswersPerConversation}
+		AnswerRate: cfg.Rates.BotAnswersPerConversation, Matcher: matcher.DefaultOptions()}
 	if cfg.LLMURL != "" {
 		botOpts.Phraser = faqbot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
 	}

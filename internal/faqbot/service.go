@@ -20,6 +20,7 @@ import (
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/matcher"
 	"github.com/huiying/huiying/internal/ratelimit"
 	"github.com/huiying/huiying/internal/store"
 )
@@ -57,6 +58,8 @@ type Options struct {
 	// is off); Now is its clock (time.Now when nil).
 	AnswerRate ratelimit.Rate
 	Now        func() time.Time
+	// Matcher is the FAQ matcher's settings (zero fields: its defaults).
+	Matcher matcher.Options
 }
 
 // Attribute keys the bot keeps on conversations (agents see them).
@@ -90,7 +93,7 @@ func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts O
 		opts.Workers = 8
 	}
 	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts, answers: answerLimiter(opts), bg: newBackground()}
-	s.models = &models{kb: articles, trained: func(v kb.Version, n, ex int, took time.Duration) {
+	s.models = &models{kb: articles, matcher: opts.Matcher, trained: func(v kb.Version, n, ex int, took time.Duration) {
 		log.Info("bot model trained", "kb_version", v.String(), "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
 	}, failed: func(err error) {
 		log.Warn("bot model not retrained; answering with the previous one", "err", err)

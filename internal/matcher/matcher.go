@@ -32,8 +32,8 @@ type Candidate struct {
 	Confidence float64
 }
 
-// Options are the matcher's settings. The zero value is what the live bot
-// runs (the defaults below, measured on Banking77 splits; see docs/bot.md).
+// Options are the matcher's settings. A zero field takes its default
+// (DefaultOptions), so the zero value is what the live bot runs.
 type Options struct {
 	Epochs int     // passes over the examples (default 12)
 	Rate   float64 // AdaGrad learning rate (default 0.1)
@@ -64,30 +64,38 @@ type Options struct {
 	Progress io.Writer
 }
 
-// withDefaults fills the zero fields with the defaults and resolves the
+// DefaultOptions returns the settings the live bot runs, measured on
+// Banking77 splits (docs/bot.md), with the default encoder, which Train
+// loads on first use.
+func DefaultOptions() Options {
+	return Options{Epochs: 12, Rate: 0.1, L2: 1e-6, Seed: 42, Ensemble: 1, SVMCost: 1, EmbedWeight: defaultEmbedWeight}
+}
+
+// withDefaults fills the zero fields from DefaultOptions and resolves the
 // encoder. Only a damaged build fails to load the embedded encoder (its
 // tests decode it); the matcher then reads words and characters.
 func (o Options) withDefaults() Options {
+	d := DefaultOptions()
 	if o.Epochs == 0 {
-		o.Epochs = 12
+		o.Epochs = d.Epochs
 	}
 	if o.Rate == 0 {
-		o.Rate = 0.1
+		o.Rate = d.Rate
 	}
 	if o.L2 == 0 {
-		o.L2 = 1e-6
+		o.L2 = d.L2
 	}
 	if o.Seed == 0 {
-		o.Seed = 42
+		o.Seed = d.Seed
 	}
 	if o.Ensemble == 0 {
-		o.Ensemble = 1
+		o.Ensemble = d.Ensemble
 	}
 	if o.SVMCost == 0 {
-		o.SVMCost = 1
+		o.SVMCost = d.SVMCost
 	}
 	if o.EmbedWeight == 0 {
-		o.EmbedWeight = defaultEmbedWeight
+		o.EmbedWeight = d.EmbedWeight
 	}
 	switch {
 	case o.NoEncoder:
