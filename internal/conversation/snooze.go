@@ -17,11 +17,11 @@ const wakeBatch = 200
 // WakeDue reopens every snoozed conversation whose snoozed_until has
 // passed, by the store's clock. Each batch is one transaction that sets the
 // status back to open and records conversation.updated, exactly as an
-// agent's status change does (the store's after-commit hook tells the
-// bus), so consoles see it at once. It returns how
-// many conversations it woke. Running it on several nodes at once is safe:
-// each conversation is re-read inside the transaction and woken only if it
-// is still snoozed and due.
+// agent's status change does (the database's after-commit hook tells the
+// bus), so consoles see it at once. It returns how many conversations it
+// woke. Running it on several nodes at once is safe: each conversation is
+// re-read inside the transaction and woken only if it is still snoozed and
+// due. The partial index conversations_snoozed_until keeps the look cheap.
 func (s *Store) WakeDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
