@@ -1,7 +1,7 @@
 // The conversation's details panel: priority, assignee, team, inbox and
-// tags; the contact with the wallet context found in the messages; custom
-// attributes; the FAQ bot's decision log; and the contact's past
-// conversations.
+// tags; the contact with their attributes and the wallet context found in
+// the messages; custom attributes; the FAQ bot's decision log; and the
+// contact's past conversations.
 import { h, uid } from '../dom.js';
 import { t, fmtDateTime, fmtMsgTime, priorityLabel } from '../i18n.js';
 import { api, apiPath, qs, errorText } from '../api.js';
@@ -13,7 +13,7 @@ import { patchConv } from './conversation-data.js';
 // buildSide fills the panel element aside and keeps its parts in v.side;
 // close hides the panel.
 export function buildSide(v, aside, close) {
-  const p = { el: aside, attrDirty: false, botTimer: 0 };
+  const p = { el: aside, botTimer: 0 };
   v.side = p;
   p.prioSel = h('select', { 'data-testid': 'priority-select' }, PRIORITIES.map((x) => h('option', { value: x }, priorityLabel(x))));
   p.assigneeSel = h('select', { 'data-testid': 'assignee-select' });
@@ -24,7 +24,8 @@ export function buildSide(v, aside, close) {
   p.teamSel.addEventListener('change', () => patchConv(v, { team_id: p.teamSel.value }));
   const tagForm = buildTagForm(v, p);
   p.contactDl = h('dl', { class: 'kv', 'data-testid': 'contact-panel' });
-  const attrForm = buildAttrForm(v, p);
+  p.attrs = attrEditor(v, '', () => (v.conv && v.conv.attributes) || {}, (attributes) => patchConv(v, { attributes }));
+  p.contactAttrs = attrEditor(v, 'contact-', () => (v.contact && v.contact.attributes) || {}, (attributes) => patchContact(v, attributes));
   p.pastList = h('ul', { class: 'past', 'data-testid': 'past-conversations' });
   p.botList = h('ul', { class: 'bot-log', 'data-testid': 'bot-decisions' });
 
@@ -42,8 +43,9 @@ export function buildSide(v, aside, close) {
       sideField(t('side.team'), p.teamSel),
       h('dl', { class: 'kv' }, h('dt', {}, t('side.inbox')), p.inboxEl),
       h('h4', {}, t('side.tags')), p.tagList, tagForm),
-    sideSection(t('side.contact'), p.contactDl),
-    sideSection(t('side.attributes'), p.attrList, attrForm),
+    sideSection(t('side.contact'), p.contactDl,
+      h('h4', {}, t('side.contactAttributes')), p.contactAttrs.list, p.contactAttrs.form),
+    sideSection(t('side.attributes'), p.attrs.list, p.attrs.form),
     sideSection(t('side.bot'), p.botList),
     sideSection(t('side.past'), p.pastList));
 }
@@ -67,29 +69,73 @@ function buildTagForm(v, p) {
   return tagForm;
 }
 
-function buildAttrForm(v, p) {
-  p.attrList = h('ul', { class: 'attrs', 'data-testid': 'attributes' });
-  const attrKey = h('input', { type: 'text', 'data-testid': 'attr-key', autocomplete: 'off', maxlength: '100' });
-  const attrVal = h('input', { type: 'text', 'data-testid': 'attr-value', autocomplete: 'off' });
-  p.attrKey = attrKey;
-  const attrForm = h('form', { class: 'attr-add', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: attrKey.id = uid('attr-key') }, t('side.attrKey')), attrKey),
-    h('div', { class: 'field' }, h('label', { for: attrVal.id = uid('attr-val') }, t('side.attrValue')), attrVal),
-    h('button', { type: 'submit', class: 'btn small', 'data-testid': 'attr-add' }, t('side.attrAdd')));
-  attrForm.addEventListener('submit', async (e) => {
+// attrEditor edits one set of custom attributes (the conversation's, or
+// the contact's with testid prefix 'contact-'): get returns them, save
+// sends a merge ({name: value, or null to delete}) and answers whether it
+// worked. An edit in progress is not overwritten by a live update.
+function attrEditor(v, prefix, get, save) {
+  const ed = { dirty: false };
+  ed.list = h('ul', { class: 'attrs', 'data-testid': `${prefix}attributes` });
+  const key = h('input', { type: 'text', 'data-testid': `${prefix}attr-key`, autocomplete: 'off', maxlength: '100' });
+  const val = h('input', { type: 'text', 'data-testid': `${prefix}attr-value`, autocomplete: 'off' });
+  ed.form = h('form', { class: 'attr-add', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: key.id = uid('attr-key') }, t('side.attrKey')), key),
+    h('div', { class: 'field' }, h('label', { for: val.id = uid('attr-val') }, t('side.attrValue')), val),
+    h('button', { type: 'submit', class: 'btn small', 'data-testid': `${prefix}attr-add` }, t('side.attrAdd')));
+  ed.form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const k = attrKey.value.trim();
-    if (!k) { attrKey.focus(); return; }
-    if (await patchConv(v, { attributes: { [k]: attrVal.value } })) {
-      attrKey.value = '';
-      attrVal.value = '';
-      attrKey.focus();
+    const k = key.value.trim();
+    if (!k) { key.focus(); return; }
+    if (await save({ [k]: val.value })) {
+      key.value = '';
+      val.value = '';
+      key.focus();
     }
   });
-  p.attrList.addEventListener('focusout', (e) => {
-    if (p.attrDirty && !p.attrList.contains(e.relatedTarget)) v.later(() => renderAttrs(v), 0);
+  ed.list.addEventListener('focusout', (e) => {
+    if (ed.dirty && !ed.list.contains(e.relatedTarget)) v.later(() => ed.render(), 0);
   });
-  return attrForm;
+  ed.update = () => {
+    if (ed.list.contains(document.activeElement)) ed.dirty = true;
+    else ed.render();
+  };
+  ed.render = () => {
+    ed.dirty = false;
+    const attrs = get();
+    const keys = Object.keys(attrs).sort();
+    ed.list.replaceChildren(...keys.map((k) => {
+      const input = h('input', { type: 'text', id: uid('attr'), 'data-attr-key': k, autocomplete: 'off' });
+      input.value = attrs[k] == null ? '' : String(attrs[k]);
+      const saveBtn = h('button', {
+        type: 'button', class: 'btn small', 'aria-label': t('side.attrSave', { key: k }),
+        onclick: () => save({ [k]: input.value }),
+      }, t('common.save'));
+      const remove = h('button', {
+        type: 'button', class: 'btn small subtle', 'aria-label': t('side.attrRemove', { key: k }),
+        onclick: async () => { if (await save({ [k]: null })) key.focus(); },
+      }, t('common.remove'));
+      input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); saveBtn.click(); } });
+      return h('li', { class: 'attr-row' }, h('label', { for: input.id, class: 'attr-key' }, k), input, h('div', { class: 'btn-row' }, saveBtn, remove));
+    }));
+    if (!keys.length) ed.list.append(h('li', { class: 'muted' }, t('side.noAttrs')));
+  };
+  return ed;
+}
+
+// patchContact merges attributes into the conversation's contact.
+async function patchContact(v, attributes) {
+  const { errBox } = v.head;
+  errBox.set('');
+  try {
+    const c = await api('PATCH', apiPath('contacts', v.conv.contact_id), { attributes });
+    if (v.destroyed) return true;
+    v.contact = c;
+    v.side.contactAttrs.render();
+    return true;
+  } catch (err) {
+    if (!v.destroyed) errBox.set(errorText(err));
+    return false;
+  }
 }
 
 function fillAssignees(v) {
@@ -131,28 +177,6 @@ function renderTags(v) {
   if (hadFocus && !tagList.contains(document.activeElement)) tagInput.focus();
 }
 
-function renderAttrs(v) {
-  const p = v.side;
-  p.attrDirty = false;
-  const attrs = (v.conv && v.conv.attributes) || {};
-  const keys = Object.keys(attrs).sort();
-  p.attrList.replaceChildren(...keys.map((k) => {
-    const input = h('input', { type: 'text', id: uid('attr'), 'data-attr-key': k, autocomplete: 'off' });
-    input.value = attrs[k] == null ? '' : String(attrs[k]);
-    const save = h('button', {
-      type: 'button', class: 'btn small', 'aria-label': t('side.attrSave', { key: k }),
-      onclick: () => patchConv(v, { attributes: { [k]: input.value } }),
-    }, t('common.save'));
-    const remove = h('button', {
-      type: 'button', class: 'btn small subtle', 'aria-label': t('side.attrRemove', { key: k }),
-      onclick: async () => { if (await patchConv(v, { attributes: { [k]: null } })) p.attrKey.focus(); },
-    }, t('common.remove'));
-    input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); save.click(); } });
-    return h('li', { class: 'attr-row' }, h('label', { for: input.id, class: 'attr-key' }, k), input, h('div', { class: 'btn-row' }, save, remove));
-  }));
-  if (!keys.length) p.attrList.append(h('li', { class: 'muted' }, t('side.noAttrs')));
-}
-
 export function renderContact(v) {
   const { conv, contact } = v;
   const rows = [];
@@ -160,9 +184,6 @@ export function renderContact(v) {
   row(t('contact.name'), (contact && contact.name) || (conv && conv.contact_name) || t('visitor'));
   row(t('contact.email'), (contact && contact.email) || (conv && conv.contact_email));
   row(t('contact.externalId'), contact && contact.external_id);
-  if (contact && contact.attributes) {
-    for (const k of Object.keys(contact.attributes).sort()) row(k, String(contact.attributes[k]));
-  }
   if (contact && contact.created_at) row(t('contact.since'), fmtDateTime(contact.created_at));
   // Wallet context found in the visitor's messages (wallet.<chain>.<kind>).
   const attrs = (conv && conv.attributes) || {};
@@ -174,6 +195,7 @@ export function renderContact(v) {
     }
   }
   v.side.contactDl.replaceChildren(...rows);
+  v.side.contactAttrs.update();
 }
 
 export function updateSide(v) {
@@ -186,8 +208,7 @@ export function updateSide(v) {
   const inbox = inboxById(conv.inbox_id);
   p.inboxEl.textContent = inbox ? inbox.name : conv.inbox_id || '—';
   renderTags(v);
-  if (p.attrList.contains(document.activeElement)) p.attrDirty = true;
-  else renderAttrs(v);
+  p.attrs.update();
   renderContact(v);
 }
 
