@@ -56,9 +56,10 @@ var ErrUsage = errors.New("usage")
 // every command takes --data) and ignore it.
 func ownFlags() map[string][]string {
 	return map[string][]string{
-		"guard scan":   nil,
-		"bot eval":     nil,
-		"bench intake": {"db"}, // the database of its temporary server
+		"guard scan":    nil,
+		"bot eval":      nil,
+		"bot afqmc-faq": nil,
+		"bench intake":  {"db"}, // the database of its temporary server
 	}
 }
 
