@@ -19,7 +19,9 @@ func demoModel(t *testing.T) *model {
 func demoModels(t *testing.T) (*model, *models) {
 	t.Helper()
 	_, ks := demoStores(t)
-	ms := &models{kb: ks}
+	bg := newBackground()
+	t.Cleanup(bg.close)
+	ms := &models{kb: ks, spawn: bg.start}
 	m, err := ms.get(context.Background())
 	if err != nil {
 		t.Fatal(err)
