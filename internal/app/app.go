@@ -17,11 +17,11 @@ import (
 
 	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/config"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/faqbot"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/llm"
@@ -45,7 +45,7 @@ type App struct {
 	// KB is the knowledge base (help-center articles).
 	KB *kb.Store
 	// Bot is the FAQ bot that answers first in inboxes with the bot on.
-	Bot  *faqbot.Service
+	Bot  *bot.Service
 	disp *bus.Dispatcher
 	hub  *realtime.Hub
 	in   *intake.Service
@@ -94,12 +94,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	// One after-commit hook, for every writer: the dispatcher publishes
 	// what a transaction wrote as soon as it commits.
 	db.AfterCommit(a.disp.Notify)
-	botOpts := faqbot.Options{BaseURL: cfg.PublicURL, Thresholds: faqbot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
+	botOpts := bot.Options{BaseURL: cfg.PublicURL, Thresholds: bot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
 		AnswerRate: cfg.Rates.BotAnswersPerConversation, Matcher: matcher.DefaultOptions()}
 	if cfg.LLMURL != "" {
-		botOpts.Phraser = faqbot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
+		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
 	}
-	a.Bot = faqbot.New(a.Convs, a.KB, log, botOpts)
+	a.Bot = bot.New(a.Convs, a.KB, log, botOpts)
 	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {
 		db.Close()
 		return nil, err

@@ -6,8 +6,8 @@ import (
 	"strconv"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/faqbot"
 )
 
 // botFeedbackRequest is the body of POST …/bot-feedback: the contact's
@@ -39,7 +39,7 @@ func (s *Server) widgetBotFeedback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apperr.New(apperr.Invalid, "seq must be the bot message's seq (a positive number)"))
 		return
 	}
-	err := s.Bot.Feedback(r.Context(), faqbot.FeedbackRequest{ConversationID: r.PathValue("id"), ContactID: contactFrom(r),
+	err := s.Bot.Feedback(r.Context(), bot.FeedbackRequest{ConversationID: r.PathValue("id"), ContactID: contactFrom(r),
 		ReplySeq: req.Seq, Action: req.Action, ArticleID: req.ArticleID})
 	if err != nil {
 		s.fail(w, r, err)

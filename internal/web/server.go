@@ -13,9 +13,10 @@ import (
 
 	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/canned"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/faqbot"
+	"github.com/huiying/huiying/internal/helpcenter"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/realtime"
@@ -48,7 +49,7 @@ type Deps struct {
 	Canned        *canned.Store
 	KB            *kb.Store
 	// Bot is the FAQ bot (nil: its routes answer 404).
-	Bot           *faqbot.Service
+	Bot           *bot.Service
 	ContactTokens *auth.ContactTokens
 	Hub           *realtime.Hub
 	Attachments   attachment.Storage
@@ -76,7 +77,7 @@ type Server struct {
 	log    *slog.Logger
 	routes []Route
 	static map[string]staticFile
-	help   *helpCenter
+	help   *helpcenter.Center
 	// writeLimits are the per-node token buckets of Limits.Rates.
 	writeLimits *writeLimits
 	// convInboxes keys the per-inbox message and upload limits.
@@ -137,8 +138,8 @@ func New(d Deps) *Server {
 	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{}), static: loadStatic()}
 	s.convInboxes = newInboxCache(d.Conversations)
 	s.writeLimits = newWriteLimits(d.Limits.Rates, d.Now, s.convInboxes.of)
-	s.help = newHelpCenter(d.KB)
-	s.routes = s.routeTable()
+	s.help = helpcenter.New(helpcenter.Deps{Log: d.Log, KB: d.KB, Fail: s.fail})
+	s.routes = append(s.routeTable(), publicRoutes(s.help.APIRoutes())...)
 	return s
 }
 
@@ -227,9 +228,6 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/kb/articles/{locale}/{id}", Agent, s.getArticle},
 		{"PUT", "/api/v1/kb/articles/{locale}/{id}", Supervisor, s.putArticle},
 		{"DELETE", "/api/v1/kb/articles/{locale}/{id}", Supervisor, s.deleteArticle},
-		{"GET", "/api/v1/public/kb/articles", Public, s.listPublicArticles},
-		{"GET", "/api/v1/public/kb/search", Public, s.publicSearch},
-		{"POST", "/api/v1/public/kb/articles/{locale}/{id}/votes", Public, s.publicVote},
 		{"GET", "/ws/agent", Agent, s.wsAgent},
 
 		{"GET", "/api/v1/config/explorers", Agent, s.getExplorers},

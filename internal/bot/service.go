@@ -1,11 +1,11 @@
-// Package faqbot is the bot that answers first: on each new message from a
+// Package bot is the bot that answers first: on each new message from a
 // contact in an inbox with the bot on, it answers from the knowledge base
 // when the matcher is confident, offers up to three suggestions when it is
 // unsure, and hands the conversation to a person on request, after two
 // unhelpful answers, or at once (high priority) for stolen funds and account
 // security. It stays quiet while a person has the conversation, and records
 // every decision.
-package faqbot
+package bot
 
 import (
 	"context"

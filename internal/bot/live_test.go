@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"context"
@@ -14,17 +14,17 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/huiying/huiying/internal/app/apptest"
-	"github.com/huiying/huiying/internal/faqbot"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/store/storetest"
 )
 
 // message is a message as the APIs return it.
 type message struct {
-	Seq        int64        `json:"seq"`
-	Direction  string       `json:"direction"`
-	AuthorType string       `json:"author_type"`
-	Body       string       `json:"body"`
-	Meta       *faqbot.Meta `json:"meta"`
+	Seq        int64     `json:"seq"`
+	Direction  string    `json:"direction"`
+	AuthorType string    `json:"author_type"`
+	Body       string    `json:"body"`
+	Meta       *bot.Meta `json:"meta"`
 }
 
 type conv struct {
@@ -86,19 +86,19 @@ func waitBot(t *testing.T, s *apptest.Server, convID string, n int) message {
 	return got[n-1]
 }
 
-func decisions(t *testing.T, s *apptest.Server, convID string) []faqbot.Decision {
+func decisions(t *testing.T, s *apptest.Server, convID string) []bot.Decision {
 	t.Helper()
 	var out struct {
-		Decisions []faqbot.Decision `json:"decisions"`
+		Decisions []bot.Decision `json:"decisions"`
 	}
 	s.JSON(t, "GET", "/api/v1/conversations/"+convID+"/bot-decisions", s.AdminToken, nil, http.StatusOK, &out)
 	return out.Decisions
 }
 
 // waitDecision waits for the decision on the contact message with seq.
-func waitDecision(t *testing.T, s *apptest.Server, convID string, seq int64) faqbot.Decision {
+func waitDecision(t *testing.T, s *apptest.Server, convID string, seq int64) bot.Decision {
 	t.Helper()
-	var d faqbot.Decision
+	var d bot.Decision
 	waitFor(t, fmt.Sprintf("bot decision on message %d", seq), func() bool {
 		for _, x := range decisions(t, s, convID) {
 			if x.MessageSeq == seq {
@@ -141,8 +141,8 @@ func TestBotAnswerReachesVisitorOverWebSocket(t *testing.T) {
 		}
 		defer c.CloseNow()
 		ack := s.Send(t, convID, tok, "q1", "我的助记词应该怎么备份才安全？")
-		var bot message
-		for bot.Direction != "bot" {
+		var reply message
+		for reply.Direction != "bot" {
 			_, b, err := c.Read(ctx)
 			if err != nil {
 				t.Fatalf("read the contact stream: %v", err)
@@ -155,18 +155,18 @@ func TestBotAnswerReachesVisitorOverWebSocket(t *testing.T) {
 				t.Fatal(err)
 			}
 			if f.Type == "message" {
-				bot = f.Message
+				reply = f.Message
 			}
 		}
-		if bot.Meta == nil || bot.Meta.Kind != "answer" || len(bot.Meta.Articles) != 1 {
-			t.Fatalf("bot message = %+v, want an answer card", bot)
+		if reply.Meta == nil || reply.Meta.Kind != "answer" || len(reply.Meta.Articles) != 1 {
+			t.Fatalf("bot message = %+v, want an answer card", reply)
 		}
-		a := bot.Meta.Articles[0]
+		a := reply.Meta.Articles[0]
 		if a.ID != "backup-mnemonic" || a.Locale != "zh-CN" || !strings.HasSuffix(a.URL, "/help/zh-CN/backup-mnemonic") {
 			t.Fatalf("answered with %+v, want the zh-CN backup-mnemonic article", a)
 		}
-		if !strings.Contains(bot.Body, a.Title) || !strings.Contains(bot.Body, a.URL) || bot.Seq != ack.Seq+1 {
-			t.Fatalf("answer body/seq = %d %q", bot.Seq, bot.Body)
+		if !strings.Contains(reply.Body, a.Title) || !strings.Contains(reply.Body, a.URL) || reply.Seq != ack.Seq+1 {
+			t.Fatalf("answer body/seq = %d %q", reply.Seq, reply.Body)
 		}
 		// The link opens the article in the help center.
 		resp, err := http.Get(a.URL)
@@ -181,13 +181,13 @@ func TestBotAnswerReachesVisitorOverWebSocket(t *testing.T) {
 		if c := getConv(t, s, convID); c.Status != "pending" {
 			t.Fatalf("status while the bot handles it = %q, want pending (out of the agents' open queue)", c.Status)
 		}
-		if d.Outcome != faqbot.OutcomeAnswered || d.ArticleID != "backup-mnemonic" || d.Confidence < faqbot.DefaultThresholds.Answer ||
-			len(d.Candidates) == 0 || d.ReplySeq != bot.Seq || d.Question != "我的助记词应该怎么备份才安全？" || d.Locale != "zh-CN" {
+		if d.Outcome != bot.OutcomeAnswered || d.ArticleID != "backup-mnemonic" || d.Confidence < bot.DefaultThresholds.Answer ||
+			len(d.Candidates) == 0 || d.ReplySeq != reply.Seq || d.Question != "我的助记词应该怎么备份才安全？" || d.Locale != "zh-CN" {
 			t.Fatalf("decision = %+v", d)
 		}
 
 		// Solved: thanks, the conversation is resolved, the feedback logged.
-		feedback(t, s, convID, tok, bot.Seq, "solved", "", http.StatusOK)
+		feedback(t, s, convID, tok, reply.Seq, "solved", "", http.StatusOK)
 		thanks := waitBot(t, s, convID, 2)
 		if thanks.Meta == nil || thanks.Meta.Kind != "solved" {
 			t.Fatalf("after solved: %+v", thanks)
@@ -195,11 +195,11 @@ func TestBotAnswerReachesVisitorOverWebSocket(t *testing.T) {
 		if c := getConv(t, s, convID); c.Status != "resolved" {
 			t.Fatalf("status after solved = %q", c.Status)
 		}
-		if d := decisions(t, s, convID)[0]; d.Feedback != faqbot.FeedbackSolved {
+		if d := decisions(t, s, convID)[0]; d.Feedback != bot.FeedbackSolved {
 			t.Fatalf("feedback = %q", d.Feedback)
 		}
 		// One answer per bot message.
-		body := feedback(t, s, convID, tok, bot.Seq, "not_solved", "", http.StatusConflict)
+		body := feedback(t, s, convID, tok, reply.Seq, "not_solved", "", http.StatusConflict)
 		if apptest.ErrorCode(t, body) != "conflict" {
 			t.Fatalf("second feedback: %s", body)
 		}
@@ -228,15 +228,15 @@ func TestBotHandsOffOnRequest(t *testing.T) {
 			convID, tok := s.StartConversation(t)
 			ack := s.Send(t, convID, tok, "q1", q)
 			m := waitBot(t, s, convID, 1)
-			if m.Meta == nil || m.Meta.Kind != "handoff" || m.Meta.Reason != faqbot.ReasonRequest || m.Meta.QueuePosition < 1 {
+			if m.Meta == nil || m.Meta.Kind != "handoff" || m.Meta.Reason != bot.ReasonRequest || m.Meta.QueuePosition < 1 {
 				t.Fatalf("bot message = %+v", m)
 			}
 			d := waitDecision(t, s, convID, ack.Seq)
-			if d.Outcome != faqbot.OutcomeHandoff || d.Reason != faqbot.ReasonRequest {
+			if d.Outcome != bot.OutcomeHandoff || d.Reason != bot.ReasonRequest {
 				t.Fatalf("decision = %+v", d)
 			}
 			c := getConv(t, s, convID)
-			if c.Attributes[faqbot.AttrHandoff] != faqbot.ReasonRequest || c.Priority != "normal" || c.Status != "open" {
+			if c.Attributes[bot.AttrHandoff] != bot.ReasonRequest || c.Priority != "normal" || c.Status != "open" {
 				t.Fatalf("conversation after hand-off = %+v", c)
 			}
 		})
@@ -249,7 +249,7 @@ func TestBotHandsOffSensitiveTopicsWithHighPriority(t *testing.T) {
 			convID, tok := s.StartConversation(t)
 			ack := s.Send(t, convID, tok, "q1", q)
 			m := waitBot(t, s, convID, 1)
-			if m.Meta == nil || m.Meta.Kind != "handoff" || m.Meta.Reason != faqbot.ReasonSensitive {
+			if m.Meta == nil || m.Meta.Kind != "handoff" || m.Meta.Reason != bot.ReasonSensitive {
 				t.Fatalf("%q: bot message = %+v", q, m)
 			}
 			// The best-matching article of the stolen-funds category.
@@ -257,10 +257,10 @@ func TestBotHandsOffSensitiveTopicsWithHighPriority(t *testing.T) {
 				t.Fatalf("%q: hand-off should carry a stolen-funds article, got %+v", q, m.Meta.Articles)
 			}
 			c := getConv(t, s, convID)
-			if c.Priority != "high" || c.Attributes[faqbot.AttrHandoff] != faqbot.ReasonSensitive {
+			if c.Priority != "high" || c.Attributes[bot.AttrHandoff] != bot.ReasonSensitive {
 				t.Fatalf("%q: conversation = %+v", q, c)
 			}
-			if d := waitDecision(t, s, convID, ack.Seq); d.Reason != faqbot.ReasonSensitive {
+			if d := waitDecision(t, s, convID, ack.Seq); d.Reason != bot.ReasonSensitive {
 				t.Fatalf("%q: decision = %+v", q, d)
 			}
 		}
@@ -276,12 +276,12 @@ func TestBotHandsOffAfterTwoUnhelpfulAnswers(t *testing.T) {
 		if m := waitBot(t, s, convID, 1); m.Meta.Kind != "no_answer" {
 			t.Fatalf("first: %+v", m)
 		}
-		if d := waitDecision(t, s, convID, a1.Seq); d.Outcome != faqbot.OutcomeNoAnswer {
+		if d := waitDecision(t, s, convID, a1.Seq); d.Outcome != bot.OutcomeNoAnswer {
 			t.Fatalf("first decision: %+v", d)
 		}
 		s.Send(t, convID, tok, "q2", "信用卡额度怎么提高")
 		m := waitBot(t, s, convID, 2)
-		if m.Meta.Kind != "handoff" || m.Meta.Reason != faqbot.ReasonUnhelpful {
+		if m.Meta.Kind != "handoff" || m.Meta.Reason != bot.ReasonUnhelpful {
 			t.Fatalf("second: %+v", m)
 		}
 	})
@@ -303,11 +303,11 @@ func TestBotHandsOffAfterTwoUnhelpfulAnswers(t *testing.T) {
 		}
 		feedback(t, s, convID, tok, ans2.Seq, "not_solved", "", http.StatusOK)
 		m := waitBot(t, s, convID, 4)
-		if m.Meta.Kind != "handoff" || m.Meta.Reason != faqbot.ReasonUnhelpful {
+		if m.Meta.Kind != "handoff" || m.Meta.Reason != bot.ReasonUnhelpful {
 			t.Fatalf("after two not solved: %+v", m)
 		}
-		if c := getConv(t, s, convID); c.Attributes[faqbot.AttrUnhelpful] != "2" {
-			t.Fatalf("unhelpful count = %q", c.Attributes[faqbot.AttrUnhelpful])
+		if c := getConv(t, s, convID); c.Attributes[bot.AttrUnhelpful] != "2" {
+			t.Fatalf("unhelpful count = %q", c.Attributes[bot.AttrUnhelpful])
 		}
 	})
 }
@@ -319,7 +319,7 @@ func TestBotStaysQuietUnderAHuman(t *testing.T) {
 		s.Send(t, convID, tok, "q1", "人工")
 		waitBot(t, s, convID, 1)
 		a := s.Send(t, convID, tok, "q2", "助记词怎么备份")
-		if d := waitDecision(t, s, convID, a.Seq); d.Outcome != faqbot.OutcomeQuiet {
+		if d := waitDecision(t, s, convID, a.Seq); d.Outcome != bot.OutcomeQuiet {
 			t.Fatalf("decision under a human = %+v", d)
 		}
 		if n := len(botMessages(t, s, convID)); n != 1 {
@@ -330,7 +330,7 @@ func TestBotStaysQuietUnderAHuman(t *testing.T) {
 		conv2, tok2 := s.StartConversation(t)
 		s.Reply(t, conv2, "Hello, this is Anna from support.", false)
 		a = s.Send(t, conv2, tok2, "q1", "How do I back up my seed phrase?")
-		if d := waitDecision(t, s, conv2, a.Seq); d.Outcome != faqbot.OutcomeQuiet {
+		if d := waitDecision(t, s, conv2, a.Seq); d.Outcome != bot.OutcomeQuiet {
 			t.Fatalf("decision after an agent reply = %+v", d)
 		}
 
@@ -338,7 +338,7 @@ func TestBotStaysQuietUnderAHuman(t *testing.T) {
 		conv3, tok3 := s.StartConversation(t)
 		s.JSON(t, "PATCH", "/api/v1/conversations/"+conv3, s.AdminToken, map[string]any{"assignee_id": s.AdminID}, http.StatusOK, nil)
 		a = s.Send(t, conv3, tok3, "q1", "How do I back up my seed phrase?")
-		if d := waitDecision(t, s, conv3, a.Seq); d.Outcome != faqbot.OutcomeQuiet {
+		if d := waitDecision(t, s, conv3, a.Seq); d.Outcome != bot.OutcomeQuiet {
 			t.Fatalf("decision when assigned = %+v", d)
 		}
 		if n := len(botMessages(t, s, conv3)); n != 0 {

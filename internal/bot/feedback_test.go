@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"net/http"
@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/config"
-	"github.com/huiying/huiying/internal/faqbot"
 )
 
 func TestBotSuggestionsAndChoosing(t *testing.T) {
@@ -19,7 +19,7 @@ func TestBotSuggestionsAndChoosing(t *testing.T) {
 	a := s.Send(t, convID, tok, "q1", "跨链桥资产没到")
 	m := waitBot(t, s, convID, 1)
 	d := waitDecision(t, s, convID, a.Seq)
-	if m.Meta.Kind != "suggestions" || len(m.Meta.Articles) != 3 || d.Outcome != faqbot.OutcomeSuggested {
+	if m.Meta.Kind != "suggestions" || len(m.Meta.Articles) != 3 || d.Outcome != bot.OutcomeSuggested {
 		t.Fatalf("bot message = %+v, decision %+v; want 3 suggestions", m, d)
 	}
 	var bridge bool
@@ -46,7 +46,7 @@ func TestBotSuggestionsAndChoosing(t *testing.T) {
 	}
 	var chosen bool
 	for _, d := range decisions(t, s, convID) {
-		if d.Outcome == faqbot.OutcomeChosen && d.ArticleID == pick.ID && d.Feedback == faqbot.FeedbackSolved {
+		if d.Outcome == bot.OutcomeChosen && d.ArticleID == pick.ID && d.Feedback == bot.FeedbackSolved {
 			chosen = true
 		}
 	}

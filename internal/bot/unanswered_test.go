@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"net/http"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
-	"github.com/huiying/huiying/internal/faqbot"
+	"github.com/huiying/huiying/internal/bot"
 )
 
 func TestUnansweredQuestionsAreGrouped(t *testing.T) {
@@ -26,10 +26,10 @@ func TestUnansweredQuestionsAreGrouped(t *testing.T) {
 		}
 		ask("How do I back up my seed phrase?") // answered: not listed
 		var out struct {
-			Groups []faqbot.Group `json:"groups"`
+			Groups []bot.Group `json:"groups"`
 		}
 		s.JSON(t, "GET", "/api/v1/bot/unanswered?days=7", s.AdminToken, nil, http.StatusOK, &out)
-		byLabel := map[string]faqbot.Group{}
+		byLabel := map[string]bot.Group{}
 		total := 0
 		for _, g := range out.Groups {
 			byLabel[g.Label] = g
@@ -45,7 +45,7 @@ func TestUnansweredQuestionsAreGrouped(t *testing.T) {
 		if top.Count != 3 || top.Locale != "zh-CN" {
 			t.Fatalf("biggest group = %+v, want the 3 credit-card questions", top)
 		}
-		var loans *faqbot.Group
+		var loans *bot.Group
 		for i, g := range out.Groups {
 			if g.Locale == "en" && g.Count == 2 {
 				loans = &out.Groups[i]

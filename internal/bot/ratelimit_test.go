@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/config"
-	"github.com/huiying/huiying/internal/faqbot"
 	"github.com/huiying/huiying/internal/ratelimit"
 	"github.com/huiying/huiying/internal/store/storetest"
 )
@@ -48,9 +48,9 @@ func TestBotAnswersAtMostItsRatePerConversation(t *testing.T) {
 			if answers > burst || answers == 0 {
 				t.Fatalf("the bot wrote %d answers to %d messages; want 1 to %d", answers, n, burst)
 			}
-			limited := s.Count(t, "SELECT COUNT(*) FROM bot_decisions WHERE conversation_id = ? AND outcome = ?", convID, faqbot.OutcomeRateLimited)
+			limited := s.Count(t, "SELECT COUNT(*) FROM bot_decisions WHERE conversation_id = ? AND outcome = ?", convID, bot.OutcomeRateLimited)
 			if limited != n-answers {
-				t.Fatalf("%d decisions recorded as %s; want %d", limited, faqbot.OutcomeRateLimited, n-answers)
+				t.Fatalf("%d decisions recorded as %s; want %d", limited, bot.OutcomeRateLimited, n-answers)
 			}
 			// Unanswered, the conversation waits for a person (open), not on
 			// the visitor (pending).
@@ -59,7 +59,7 @@ func TestBotAnswersAtMostItsRatePerConversation(t *testing.T) {
 			}
 			// A hand-off is never limited.
 			ack := s.Send(t, convID, tok, "handoff", "转人工")
-			if d := waitDecision(t, s, convID, ack.Seq); d.Outcome != faqbot.OutcomeHandoff || d.Reason != faqbot.ReasonRequest {
+			if d := waitDecision(t, s, convID, ack.Seq); d.Outcome != bot.OutcomeHandoff || d.Reason != bot.ReasonRequest {
 				t.Fatalf("decision on a request for a person past the limit = %+v", d)
 			}
 			// Another conversation has its own answers.

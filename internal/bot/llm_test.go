@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"net/http"

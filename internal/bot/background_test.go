@@ -1,4 +1,4 @@
-package faqbot
+package bot
 
 import (
 	"context"
@@ -67,7 +67,7 @@ func ourGoroutines() int {
 	buf := make([]byte, 1<<20)
 	n := 0
 	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
-		if strings.Contains(g, "faqbot.(*background).start") {
+		if strings.Contains(g, "bot.(*background).start") {
 			n++
 		}
 	}

@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // sending a question to the bot's answer arriving on the visitor's
 // WebSocket (ns/op), one fresh conversation per iteration:
 //
-//	go test -run '^$' -bench BotReply -benchtime 200x ./internal/faqbot/
+//	go test -run '^$' -bench BotReply -benchtime 200x ./internal/bot/
 func BenchmarkBotReply(b *testing.B) {
 	s := apptest.Start(b, "sqlite")
 	s.EnableBot(b)

@@ -1,4 +1,4 @@
-package faqbot
+package bot
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package faqbot_test
+package bot_test
 
 import (
 	"net/http"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
-	"github.com/huiying/huiying/internal/faqbot"
+	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/guard"
 )
 
@@ -46,7 +46,7 @@ func TestBotScrubsQuestionsRedactedLater(t *testing.T) {
 			}
 		}
 		var out struct {
-			Groups []faqbot.Group `json:"groups"`
+			Groups []bot.Group `json:"groups"`
 		}
 		s.JSON(t, "GET", "/api/v1/bot/unanswered?days=7", s.AdminToken, nil, http.StatusOK, &out)
 		for _, g := range out.Groups {
