@@ -37,16 +37,6 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"articles": as})
 }
 
-// listPublicArticles is the help center's list: published articles only.
-func (s *Server) listPublicArticles(w http.ResponseWriter, r *http.Request) {
-	as, err := s.KB.List(r.Context(), r.URL.Query().Get("locale"), r.URL.Query().Get("category"), kb.StatusPublished)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"articles": as})
-}
-
 func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
 	id, locale, err := articlePath(r)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/ratelimit"
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 // Rates limit what anonymous visitors may write: conversations started,
@@ -109,7 +110,7 @@ func (wl *writeLimits) allow(kind writeKind, r *http.Request) error {
 		}
 		secs := int((wait + time.Second - 1) / time.Second)
 		msg := fmt.Sprintf("too many %s (limit %s); try again in %d s", c.en, c.l.Rate(), secs)
-		if helpLang(r) == "zh-CN" {
+		if httpx.Lang(r) == "zh-CN" {
 			msg = fmt.Sprintf("%s过于频繁（上限 %s），请 %d 秒后再试", c.zh, c.l.Rate(), secs)
 		}
 		return apperr.NewRetry(apperr.RateLimited, wait, "%s", msg)

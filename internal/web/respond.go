@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 // errorBody is the one error shape every API response uses.
@@ -40,19 +39,9 @@ var statusOf = map[string]int{
 	apperr.TOTPSetupRequired: http.StatusForbidden,
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	// API answers are per user and often sensitive (conversations, tokens):
-	// no cache, shared or private, keeps them; and no browser may read one
-	// as anything but JSON.
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-store")
-	}
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+// writeJSON answers v as JSON (httpx.WriteJSON, shared with the help
+// center).
+func writeJSON(w http.ResponseWriter, status int, v any) { httpx.WriteJSON(w, status, v) }
 
 // fail writes err as a JSON error. Application errors carry their own code
 // and message; anything else is logged once and shown as "Internal error."
@@ -86,30 +75,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, body)
 }
 
-// decode reads a JSON body of at most limit bytes into v.
+// decode reads a JSON body of at most limit bytes into v (httpx.Decode).
 func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	// The Content-Type is not checked: curl and many HTTP libraries send
-	// form types by default, and the body must parse as JSON anyway.
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return apperr.New(apperr.TooLarge, "request body is larger than %d bytes", limit)
-		}
-		if errors.Is(err, io.EOF) {
-			return apperr.New(apperr.BadJSON, "request body is empty; send a JSON object")
-		}
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) {
-			return apperr.New(apperr.Invalid, "field %q must be %s", ute.Field, ute.Type.String())
-		}
-		return apperr.New(apperr.BadJSON, "request body is not valid JSON: %s", err.Error())
-	}
-	if dec.More() {
-		return apperr.New(apperr.BadJSON, "request body has data after the JSON object")
-	}
-	return nil
+	return httpx.Decode(w, r, limit, v)
 }
 
 // bearer returns the token from "Authorization: Bearer …".

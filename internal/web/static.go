@@ -72,19 +72,13 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, name string
 // pageRoutes are the HTML pages and their assets; they are public (the
 // console signs in through the API) and not part of the OpenAPI document.
 func (s *Server) pageRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{"GET", "/{$}", Public, s.consolePage},
 		{"GET", "/static/{path...}", Public, s.staticAsset},
 		{"GET", "/widget.js", Public, s.widgetScript},
 		{"GET", "/chat/{inbox_key}", Public, s.chatPage},
 		{"GET", "/verify", Public, s.verifyPage},
-		{"GET", "/help", Public, s.helpIndex},
-		{"GET", "/help/{$}", Public, s.helpSlash},
-		{"GET", "/help/search", Public, s.helpSearchPage},
-		{"GET", "/help/{locale}", Public, s.helpLocaleHome},
-		{"GET", "/help/{locale}/{id}", Public, s.helpArticlePage},
-		{"POST", "/help/{locale}/{id}/vote", Public, s.helpVoteForm},
-	}
+	}, publicRoutes(s.help.PageRoutes())...)
 }
 
 func (s *Server) consolePage(w http.ResponseWriter, r *http.Request) {

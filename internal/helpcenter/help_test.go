@@ -1,15 +1,77 @@
-package web_test
+package helpcenter_test
 
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/helpcenter"
+	"github.com/huiying/huiying/internal/store/pgtest"
+	"github.com/huiying/huiying/internal/store/storetest"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// eachServer runs fn against a fresh server on every engine.
+func eachServer(t *testing.T, fn func(t *testing.T, s *apptest.Server)) {
+	t.Helper()
+	for _, e := range storetest.Engines {
+		t.Run(e, func(t *testing.T) { fn(t, apptest.Start(t, e)) })
+	}
+}
+
+// pageMux serves the help center's pages alone, without a database: enough
+// for what answers before reading an article.
+func pageMux() *http.ServeMux {
+	c := helpcenter.New(helpcenter.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	mux := http.NewServeMux()
+	for _, rt := range c.PageRoutes() {
+		mux.HandleFunc(rt.Method+" "+rt.Path, rt.Handler)
+	}
+	return mux
+}
+
+func TestHelpRedirects(t *testing.T) {
+	h := pageMux()
+	for path, want := range map[string]string{
+		"/help/":            "/help",
+		"/help/?lang=zh-CN": "/help?lang=zh-CN",
+		"/help/zh-CN":       "/help?lang=zh-CN",
+		"/help/en":          "/help?lang=en",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if loc := rec.Header().Get("Location"); rec.Code/100 != 3 || loc != want {
+			t.Errorf("GET %s: %d to %q, want a redirect to %q", path, rec.Code, loc, want)
+		}
+	}
+}
+
+// The stylesheet keeps its address under /static/ and is revalidated
+// with its ETag, as the other embedded assets are.
+func TestHelpStylesheet(t *testing.T) {
+	h := pageMux()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/help/help.css", nil))
+	etag := rec.Header().Get("ETag")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") ||
+		etag == "" || rec.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(rec.Body.String(), "body {") {
+		t.Fatalf("GET help.css: %d %v", rec.Code, rec.Header())
+	}
+	req := httptest.NewRequest("GET", "/static/help/help.css", nil)
+	req.Header.Set("If-None-Match", etag)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Errorf("help.css with its ETag: %d, want 304", rec.Code)
+	}
+}
 
 // getPage fetches a help page with an optional Accept-Language and returns
 // the status, headers and body.
