@@ -27,6 +27,7 @@ import (
 	"github.com/huiying/huiying/internal/llm"
 	"github.com/huiying/huiying/internal/matcher"
 	"github.com/huiying/huiying/internal/realtime"
+	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/web"
 )
@@ -99,7 +100,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	if cfg.LLMURL != "" {
 		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
 	}
-	a.Bot = bot.New(a.Convs, a.KB, log, botOpts)
+	decisions := bot.NewDecisionStore(db)
+	router := routing.New(a.Convs, decisions, bot.AttrHandoff, a.Convs.Now)
+	a.Bot = bot.New(a.Convs, decisions, router, a.KB, log, botOpts)
 	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {
 		db.Close()
 		return nil, err

@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"runtime"
 	"strings"
 	"testing"
@@ -27,7 +25,7 @@ func TestCloseJoinsBackgroundWork(t *testing.T) {
 	if _, err := convs.SetInboxBot(ctx, in.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	s := New(convs, ks, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	s := newService(convs, ks, Options{})
 	if err := s.Warm(ctx); err != nil {
 		t.Fatal(err)
 	}

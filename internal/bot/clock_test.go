@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -52,7 +50,7 @@ func TestDecisionsUseTheInjectedClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(convs, ks, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	s := newService(convs, ks, Options{})
 	if err := s.Handle(ctx, evs); err != nil {
 		t.Fatal(err)
 	}

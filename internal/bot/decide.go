@@ -213,13 +213,7 @@ func (s *Service) humanHas(ctx context.Context, c conversation.Conversation) (bo
 	if c.AssigneeID != "" || c.Attributes[AttrHandoff] != "" {
 		return true, nil
 	}
-	var n int
-	err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND author_type = ? LIMIT 1) x",
-		c.ID, conversation.AuthorAgent).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("check for agent replies: %w", err)
-	}
-	return n > 0, nil
+	return s.convs.HasAgentReply(ctx, c.ID)
 }
 
 func unhelpful(c conversation.Conversation) int {
@@ -243,7 +237,7 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 		if p.reason != "" {
 			p.d.Outcome, p.d.Reason = OutcomeHandoff, p.reason
 		}
-		fresh, err := insertDecision(ctx, tx, &p.d)
+		fresh, err := s.decisions.insertTx(ctx, tx, &p.d)
 		if err != nil || !fresh {
 			return err
 		}
@@ -259,7 +253,7 @@ func (s *Service) commit(ctx context.Context, p plan) error {
 		if err != nil {
 			return err
 		}
-		if err := setReplySeq(ctx, tx, p.d.ID, seq); err != nil {
+		if err := s.decisions.setReplySeqTx(ctx, tx, p.d.ID, seq); err != nil {
 			return err
 		}
 		// While the bot handles it, the conversation waits on the visitor
@@ -305,27 +299,19 @@ func oneMoreUnhelpful(c conversation.Conversation) map[string]*string {
 // handoffTx hands the conversation to people: a message with the queue
 // position, the hand-off attribute, and high priority for sensitive topics.
 func (s *Service) handoffTx(ctx context.Context, tx *store.Tx, c conversation.Conversation, d *Decision, reason string, urgent *ArticleRef) error {
-	var waiting int
-	// Waiting: handed off, open, and no agent has taken or answered it yet.
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations c WHERE c.inbox_id = ? AND c.status = 'open'
-		AND c.assignee_id IS NULL AND c.id <> ? AND c.attributes LIKE ?
-		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author_type = ?)`,
-		c.InboxID, c.ID, `%"`+AttrHandoff+`":%`, conversation.AuthorAgent).Scan(&waiting); err != nil {
-		return fmt.Errorf("count the queue: %w", err)
-	}
-	wait, err := typicalWait(ctx, tx, c.InboxID)
+	pos, wait, err := s.router.Position(ctx, tx, c.InboxID, c.ID)
 	if err != nil {
 		return err
 	}
-	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: waiting + 1, ExpectedWaitSeconds: int((wait + time.Second - 1) / time.Second)}
+	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: pos, ExpectedWaitSeconds: int((wait + time.Second - 1) / time.Second)}
 	if urgent != nil {
 		meta.Articles = []ArticleRef{*urgent}
 	}
-	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, waiting+1, wait, urgent), meta)
+	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, pos, wait, urgent), meta)
 	if err != nil {
 		return err
 	}
-	if err := setReplySeq(ctx, tx, d.ID, seq); err != nil {
+	if err := s.decisions.setReplySeqTx(ctx, tx, d.ID, seq); err != nil {
 		return err
 	}
 	ch := conversation.Change{Attributes: map[string]*string{AttrHandoff: &reason}}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/conversation"
@@ -50,7 +49,7 @@ func (s *Service) Feedback(ctx context.Context, r FeedbackRequest) error {
 		if c.ContactID != r.ContactID {
 			return apperr.New(apperr.NotFound, "conversation %q not found", r.ConversationID)
 		}
-		d, err := decisionByReply(ctx, tx, c.ID, r.ReplySeq)
+		d, err := s.decisions.byReplyTx(ctx, tx, c.ID, r.ReplySeq)
 		if err != nil {
 			return err
 		}
@@ -64,8 +63,8 @@ func (s *Service) Feedback(ctx context.Context, r FeedbackRequest) error {
 		if r.Action == ActionChoose {
 			fb = ActionChoose + ":" + r.ArticleID
 		}
-		if _, err := tx.Exec(ctx, "UPDATE bot_decisions SET feedback = ? WHERE id = ?", fb, d.ID); err != nil {
-			return fmt.Errorf("record feedback: %w", err)
+		if err := s.decisions.setFeedbackTx(ctx, tx, d.ID, fb); err != nil {
+			return err
 		}
 		if c.AssigneeID != "" || c.Attributes[AttrHandoff] != "" {
 			return nil // a person has it now; the feedback is recorded for them
@@ -127,7 +126,7 @@ func (s *Service) answerChosen(ctx context.Context, tx *store.Tx, c conversation
 	nd := Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: seq, Question: d.Question, Locale: d.Locale,
 		Candidates: d.Candidates, Confidence: d.Confidence, Outcome: OutcomeChosen, ArticleID: a.ID, ReplySeq: seq,
 		CreatedAt: s.convs.Now().UTC()}
-	_, err = insertDecision(ctx, tx, &nd)
+	_, err = s.decisions.insertTx(ctx, tx, &nd)
 	return err
 }
 
@@ -140,7 +139,7 @@ func (s *Service) notSolved(ctx context.Context, tx *store.Tx, c conversation.Co
 			CreatedAt: s.convs.Now().UTC()}
 		// Keyed by the message it answers: the bot message marked unhelpful.
 		nd.MessageSeq = -d.ReplySeq
-		if _, err := insertDecision(ctx, tx, &nd); err != nil {
+		if _, err := s.decisions.insertTx(ctx, tx, &nd); err != nil {
 			return err
 		}
 		if err := s.countUnhelpful(ctx, tx, c); err != nil {
@@ -174,6 +173,6 @@ func (s *Service) notSolved(ctx context.Context, tx *store.Tx, c conversation.Co
 	nd := Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: -d.ReplySeq, Question: d.Question,
 		Locale: d.Locale, Candidates: d.Candidates, Confidence: d.Confidence, Outcome: OutcomeSuggested,
 		ReplySeq: seq, CreatedAt: s.convs.Now().UTC()}
-	_, err = insertDecision(ctx, tx, &nd)
+	_, err = s.decisions.insertTx(ctx, tx, &nd)
 	return err
 }

@@ -15,7 +15,7 @@ import (
 // articles by id and locale, for one version of the knowledge base.
 type model struct {
 	version  kb.Version
-	matcher  *matcher.Matcher
+	matcher  Matcher
 	articles map[string]map[string]kb.Article // id → locale → article
 	// df counts, for every term of the example questions and titles, the
 	// examples it appears in (n of them), to tell questions about something

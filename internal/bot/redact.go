@@ -8,7 +8,6 @@ import (
 
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/store"
 )
 
 // scrubRedacted follows message.redacted events: a secret found in messages
@@ -26,15 +25,11 @@ func (s *Service) scrubRedacted(ctx context.Context, events []bus.Event) error {
 			s.log.Error("bot: bad message.redacted event", "event", ev.ID, "err", err)
 			continue
 		}
-		err := s.db.InTx(ctx, func(tx *store.Tx) error {
-			for _, m := range re.Messages {
-				if _, err := tx.Exec(ctx, "UPDATE bot_decisions SET question = ? WHERE conversation_id = ? AND message_seq = ?",
-					strings.TrimSpace(m.Body), ev.ConversationID, m.Seq); err != nil {
-					return fmt.Errorf("scrub bot decision %d of %s: %w", m.Seq, ev.ConversationID, err)
-				}
-			}
-			return nil
-		})
+		bodies := make(map[int64]string, len(re.Messages))
+		for _, m := range re.Messages {
+			bodies[m.Seq] = strings.TrimSpace(m.Body)
+		}
+		err := s.decisions.scrub(ctx, ev.ConversationID, bodies)
 		if err != nil {
 			return fmt.Errorf("bot: %w", err)
 		}
@@ -43,7 +38,7 @@ func (s *Service) scrubRedacted(ctx context.Context, events []bus.Event) error {
 	if scrubbed {
 		// As intake does after removing a secret: the old text must not
 		// stay in the SQLite write-ahead log.
-		if err := s.db.TruncateWAL(ctx); err != nil {
+		if err := s.decisions.truncateWAL(ctx); err != nil {
 			s.log.Warn("bot: write-ahead log not emptied after scrubbing questions", "err", err)
 		}
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/matcher"
 	"github.com/huiying/huiying/internal/ratelimit"
-	"github.com/huiying/huiying/internal/store"
 )
 
 // Thresholds turn the matcher's calibrated confidence into an action.
@@ -70,19 +69,21 @@ const (
 
 // Service is the live bot.
 type Service struct {
-	db     *store.DB
-	convs  *conversation.Store
-	log    *slog.Logger
-	opts   Options
-	models *models
+	convs     Conversations
+	decisions *DecisionStore
+	router    Router
+	log       *slog.Logger
+	opts      Options
+	models    *models
 	// answers counts the bot's answers per conversation (AnswerRate).
 	answers *ratelimit.Limiter
 	// bg owns the goroutines that outlive a call; Close joins them.
 	bg *background
 }
 
-// New returns the bot over the conversations and the knowledge base.
-func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts Options) *Service {
+// New returns the bot over the conversations, its decision log, the router
+// that places hand-offs in the queue, and the knowledge base.
+func New(convs Conversations, decisions *DecisionStore, router Router, articles *kb.Store, log *slog.Logger, opts Options) *Service {
 	if opts.Thresholds.Answer <= 0 {
 		opts.Thresholds.Answer = DefaultThresholds.Answer
 	}
@@ -92,7 +93,7 @@ func New(convs *conversation.Store, articles *kb.Store, log *slog.Logger, opts O
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
-	s := &Service{db: convs.DB(), convs: convs, log: log, opts: opts, answers: answerLimiter(opts), bg: newBackground()}
+	s := &Service{convs: convs, decisions: decisions, router: router, log: log, opts: opts, answers: answerLimiter(opts), bg: newBackground()}
 	s.models = &models{kb: articles, matcher: opts.Matcher, trained: func(v kb.Version, n, ex int, took time.Duration) {
 		log.Info("bot model trained", "kb_version", v.String(), "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
 	}, failed: func(err error) {

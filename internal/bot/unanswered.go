@@ -31,10 +31,7 @@ const groupSimilarity = 0.35
 // answer: no answer, only suggestions, an answer marked not solved, or a
 // hand-off after unhelpful answers. Biggest groups first.
 func (s *Service) Unanswered(ctx context.Context, days int) ([]Group, error) {
-	since := s.convs.Now().Add(-time.Duration(days) * 24 * time.Hour).UnixMilli()
-	ds, err := s.queryDecisions(ctx, "SELECT "+decisionCols+` FROM bot_decisions WHERE created_at >= ? AND message_seq > 0
-		AND (outcome IN (?, ?, ?) OR feedback = ?) ORDER BY created_at DESC, id DESC LIMIT ?`,
-		since, OutcomeNoAnswer, OutcomeSuggested, OutcomeHandoff+":"+ReasonUnhelpful, FeedbackNotSolved, maxUnanswered)
+	ds, err := s.decisions.unanswered(ctx, s.convs.Now().Add(-time.Duration(days)*24*time.Hour), maxUnanswered)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -37,7 +35,7 @@ func TestWarmOnlyWithTheBotOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(convs, ks, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	s := newService(convs, ks, Options{})
 	trained := func() bool {
 		s.models.mu.Lock()
 		defer s.models.mu.Unlock()
@@ -68,7 +66,7 @@ func TestWarmInBackground(t *testing.T) {
 	if _, err := convs.CreateInbox(ctx, "Web", conversation.ChannelWebChat); err != nil {
 		t.Fatal(err)
 	}
-	s := New(convs, ks, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
+	s := newService(convs, ks, Options{})
 	s.WarmInBackground()
 	// Generous: training under the race detector on a busy machine.
 	deadline := time.Now().Add(5 * time.Minute)
