@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -20,8 +21,9 @@ type Queue interface {
 	// CountWaitingTx counts the open, unassigned conversations of the inbox
 	// marked with attrKey that no agent has answered, except exceptID.
 	CountWaitingTx(ctx context.Context, tx *store.Tx, inboxID, exceptID, attrKey string) (int, error)
-	// FirstAgentReplyTx is when an agent first wrote after message seq.
-	FirstAgentReplyTx(ctx context.Context, tx *store.Tx, conversationID string, seq int64) (time.Time, bool, error)
+	// FirstAgentRepliesTx is, for each point, when an agent first wrote
+	// after it (the zero time when none has).
+	FirstAgentRepliesTx(ctx context.Context, tx *store.Tx, points []conversation.After) ([]time.Time, error)
 }
 
 // Handoff is one past hand-off to a person: when it happened and the seq
@@ -89,17 +91,22 @@ func (r *Router) typicalWait(ctx context.Context, tx *store.Tx, inboxID string) 
 		return 0, fmt.Errorf("read recent hand-offs: %w", err)
 	}
 	now := r.now()
-	var waits []time.Duration
+	past := hs[:0:0]
+	points := make([]conversation.After, 0, len(hs))
 	for _, h := range hs {
-		if h.At.After(now) {
-			continue
+		if !h.At.After(now) {
+			past = append(past, h)
+			points = append(points, conversation.After{ConversationID: h.ConversationID, Seq: h.Seq})
 		}
-		at, ok, err := r.queue.FirstAgentReplyTx(ctx, tx, h.ConversationID, h.Seq)
-		if err != nil {
-			return 0, fmt.Errorf("read recent hand-offs: %w", err)
-		}
-		if ok {
-			waits = append(waits, at.Sub(h.At))
+	}
+	replied, err := r.queue.FirstAgentRepliesTx(ctx, tx, points)
+	if err != nil {
+		return 0, fmt.Errorf("read recent hand-offs: %w", err)
+	}
+	var waits []time.Duration
+	for i, h := range past {
+		if !replied[i].IsZero() {
+			waits = append(waits, replied[i].Sub(h.At))
 		}
 	}
 	if len(waits) < minWaitSamples {

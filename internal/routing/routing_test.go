@@ -34,7 +34,7 @@ type env struct {
 	now   time.Time
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	e := &env{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	e.convs = conversation.NewStore(db, func() time.Time { return e.now })
@@ -46,7 +46,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return e
 }
 
-func (e *env) start(t *testing.T, in conversation.Inbox) conversation.Conversation {
+func (e *env) start(t testing.TB, in conversation.Inbox) conversation.Conversation {
 	t.Helper()
 	c, _, err := e.convs.Start(context.Background(), in, conversation.NewContact{})
 	if err != nil {
@@ -55,7 +55,7 @@ func (e *env) start(t *testing.T, in conversation.Inbox) conversation.Conversati
 	return c
 }
 
-func (e *env) change(t *testing.T, id string, ch conversation.Change) {
+func (e *env) change(t testing.TB, id string, ch conversation.Change) {
 	t.Helper()
 	ctx := context.Background()
 	if err := e.convs.Write(ctx, func(tx *store.Tx) error {
@@ -66,14 +66,14 @@ func (e *env) change(t *testing.T, id string, ch conversation.Change) {
 	}
 }
 
-func (e *env) handOff(t *testing.T, id string) {
+func (e *env) handOff(t testing.TB, id string) {
 	t.Helper()
 	v := "request"
 	e.change(t, id, conversation.Change{Attributes: map[string]*string{marker: &v}})
 }
 
 // say sends a message and returns its seq.
-func (e *env) say(t *testing.T, id string, author string, dir conversation.Direction) int64 {
+func (e *env) say(t testing.TB, id string, author string, dir conversation.Direction) int64 {
 	t.Helper()
 	a, err := e.convs.SendOne(context.Background(), conversation.NewMessage{ConversationID: id, Direction: dir,
 		AuthorType: author, AuthorID: "ag_test", Body: "您好，我是客服小李。"})
@@ -83,7 +83,7 @@ func (e *env) say(t *testing.T, id string, author string, dir conversation.Direc
 	return a.Message.Seq
 }
 
-func (e *env) position(t *testing.T, r *routing.Router, in conversation.Inbox, id string) (int, time.Duration) {
+func (e *env) position(t testing.TB, r *routing.Router, in conversation.Inbox, id string) (int, time.Duration) {
 	t.Helper()
 	var pos int
 	var eta time.Duration
@@ -184,4 +184,35 @@ func TestExpectedWaitIsTheMedianOfAnsweredHandoffs(t *testing.T) {
 			t.Fatalf("wait %v with hand-offs in the future; want 31s", eta)
 		}
 	})
+}
+
+// BenchmarkPosition is the cost a hand-off pays inside its transaction: the
+// queue count and the expected wait over 50 answered hand-offs, with 20
+// conversations waiting.
+//
+//	go test -run '^$' -bench Position ./internal/routing/
+func BenchmarkPosition(b *testing.B) {
+	e := newEnv(b, storetest.SQLite(b))
+	if err := e.convs.Prepare(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	var log handoffLog
+	for i := 0; i < 50; i++ {
+		c := e.start(b, e.inbox)
+		e.handOff(b, c.ID)
+		seq := e.say(b, c.ID, conversation.AuthorBot, conversation.Bot)
+		log = append(handoffLog{{ConversationID: c.ID, Seq: seq, At: e.now}}, log...)
+		e.now = e.now.Add(time.Minute)
+		e.say(b, c.ID, conversation.AuthorAgent, conversation.Outbound)
+	}
+	for i := 0; i < 20; i++ {
+		e.handOff(b, e.start(b, e.inbox).ID)
+	}
+	me := e.start(b, e.inbox)
+	r := routing.New(e.convs, log, marker, func() time.Time { return e.now })
+	for b.Loop() {
+		if pos, eta := e.position(b, r, e.inbox, me.ID); pos != 21 || eta != time.Minute {
+			b.Fatalf("position %d, wait %v; want 21, 1m", pos, eta)
+		}
+	}
 }
