@@ -87,7 +87,7 @@ type Server struct {
 	// end on it so http.Server.Shutdown can drain them.
 	shutdown     chan struct{}
 	shutdownOnce sync.Once
-	wsWG         sync.WaitGroup
+	streams      streams
 
 	// agentStreams are the open /ws/agent sockets, closed when their
 	// access ends (AccessChanged); contactSockets counts /ws/contact ones.
@@ -167,7 +167,7 @@ func (s *Server) BeginShutdown() {
 }
 
 // WaitStreams waits for WebSocket handlers to return.
-func (s *Server) WaitStreams() { s.wsWG.Wait() }
+func (s *Server) WaitStreams() { s.streams.wait() }
 
 func errBody(code, msg string) errorBody {
 	var b errorBody

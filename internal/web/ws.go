@@ -96,8 +96,11 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	s.wsWG.Add(1)
-	defer s.wsWG.Done()
+	if !s.streams.enter() {
+		conn.Close(websocket.StatusGoingAway, "server restarting; reconnect with your last seq")
+		return
+	}
+	defer s.streams.leave()
 	ctx := r.Context()
 	if contactID == "" {
 		id, ok := s.authFrame(ctx, conn)
@@ -278,8 +281,11 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	s.wsWG.Add(1)
-	defer s.wsWG.Done()
+	if !s.streams.enter() {
+		conn.Close(websocket.StatusGoingAway, "server restarting; reconnect with your last seq")
+		return
+	}
+	defer s.streams.leave()
 	ctx := conn.CloseRead(r.Context())
 	send := func(e bus.Event) error {
 		if e.ID <= last {
