@@ -23,7 +23,7 @@ func (g *Guard) continuation(prev, text string) (Finding, bool) {
 	if !strings.HasSuffix(prev, MarkerMnemonic) {
 		return Finding{}, false
 	}
-	if i := strings.Index(text, "[已隐藏"); i >= 0 {
+	if i := strings.Index(text, MarkerPrefix); i >= 0 {
 		text = text[:i] // a marker's characters are wordlist characters
 	}
 	head := strings.TrimLeftFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })

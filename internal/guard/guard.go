@@ -16,6 +16,9 @@ const (
 	KindKeystore     = "keystore"        // an encrypted Ethereum keystore (JSON)
 )
 
+// MarkerPrefix starts every marker below.
+const MarkerPrefix = "[已隐藏"
+
 // Markers that Redact puts in place of a secret.
 const (
 	MarkerMnemonic   = "[已隐藏助记词 / mnemonic removed]"

@@ -338,3 +338,11 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+func TestMarkersStartWithMarkerPrefix(t *testing.T) {
+	for _, m := range []string{MarkerMnemonic, MarkerPrivateKey, MarkerKeystore} {
+		if !strings.HasPrefix(m, MarkerPrefix) {
+			t.Errorf("%q does not start with %q", m, MarkerPrefix)
+		}
+	}
+}

@@ -70,10 +70,6 @@ func (s *SecretGuard) EdgeRuns(body string) (head, tail int, whole bool) { retur
 // Bounds of the look back for a secret completed across messages: the
 // contact's last splitMessages messages within splitWindow of the new one.
 const (
-	// markerPrefix starts every marker: the words right after a removed
-	// mnemonic may be its rest (guard.ScanParts), so such a message is
-	// always read with the new one.
-	markerPrefix  = "[已隐藏"
 	splitMessages = 24
 	splitWindow   = 30 * time.Minute
 )
@@ -100,7 +96,9 @@ func (s *Service) completeAcross(ctx context.Context, tx *store.Tx, msg conversa
 	enough := func(body string) bool {
 		if newest {
 			newest = false
-			if !strings.Contains(body, markerPrefix) {
+			// The words right after a removed mnemonic may be its rest
+			// (guard.ScanParts): a message holding a marker is always read.
+			if !strings.Contains(body, guard.MarkerPrefix) {
 				_, tail, whole := sg.EdgeRuns(body)
 				if !whole && head+tail < guard.MinMnemonicWords {
 					ruledOut = true
