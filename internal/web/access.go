@@ -8,14 +8,14 @@ import (
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/audit"
 	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 type ctxKey int
 
 const (
 	agentKey ctxKey = iota
-	contactKey
-	scopeKey // the API token's auth.Scope; absent for console sessions
+	scopeKey        // the API token's auth.Scope; absent for console sessions
 )
 
 // caller is how an agent request was authenticated.
@@ -45,7 +45,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), contactKey, id))
+			r = httpx.WithContact(r, id)
 		default:
 			c, err := s.agentFor(w, r, rt)
 			if err != nil {
@@ -141,7 +141,6 @@ func actsAsAdmin(r *http.Request) bool {
 	return !ok || sc == auth.ScopeAdmin
 }
 
-func contactFrom(r *http.Request) string {
-	id, _ := r.Context().Value(contactKey).(string)
-	return id
-}
+// contactFrom is the contact a contact route's token authenticated
+// (httpx.ContactFrom).
+func contactFrom(r *http.Request) string { return httpx.ContactFrom(r) }

@@ -10,6 +10,7 @@ import (
 	"github.com/huiying/huiying/internal/audit"
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +109,7 @@ func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) agentMessages(w http.ResponseWriter, r *http.Request) {
-	after, err := afterParam(r, "after")
+	after, err := httpx.SeqParam(r, "after")
 	if err != nil {
 		s.fail(w, r, err)
 		return

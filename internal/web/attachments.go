@@ -1,136 +1,17 @@
 package web
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"path/filepath"
-	"slices"
-	"strings"
-	"unicode/utf8"
 
-	"github.com/huiying/huiying/internal/apperr"
-	"github.com/huiying/huiying/internal/attachment"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/guard"
 	"github.com/huiying/huiying/internal/intake"
+	"github.com/huiying/huiying/internal/web/upload"
 )
 
-// upload reads a multipart form with a "file" part (and optional "body" and
-// "client_message_id" fields). The client message id is checked, then vet
-// checks the message (an agent's goes through the same asks-for-a-secret
-// check as a typed reply). A retry of a message already stored returns it
-// without storing the file again. Otherwise the file's size and sniffed
-// type are checked, a text file's content goes through the secret guard,
-// and the file and its metadata are stored; commit then appends the
-// message, and if that fails the file is removed again, so a refused upload
-// leaves nothing behind.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request, nm conversation.NewMessage,
-	vet func(conversation.NewMessage) error,
-	commit func(conversation.NewMessage) (conversation.Appended, error)) (conversation.Appended, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.Limits.MaxUploadBytes+64<<10)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return conversation.Appended{}, apperr.New(apperr.TooLarge, "the upload is larger than the %d byte limit", s.Limits.MaxUploadBytes)
-		}
-		return conversation.Appended{}, apperr.New(apperr.Invalid, "send the file as multipart/form-data with a part named \"file\"")
-	}
-	defer r.MultipartForm.RemoveAll()
-	nm.Body, nm.ClientMessageID = r.FormValue("body"), r.FormValue("client_message_id")
-	if err := conversation.ValidateClientMessageID(nm.ClientMessageID); err != nil {
-		return conversation.Appended{}, err
-	}
-	if err := vet(nm); err != nil {
-		return conversation.Appended{}, err
-	}
-	if nm.ClientMessageID != "" {
-		orig, found, err := s.Conversations.MessageByClientID(r.Context(), nm.ConversationID, nm.ClientMessageID)
-		if err != nil || found {
-			return conversation.Appended{Message: orig, Duplicate: found}, err
-		}
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		return conversation.Appended{}, apperr.New(apperr.Invalid, "the form has no part named \"file\"")
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 512)
-	head, _ := br.Peek(512)
-	ct, err := attachment.Sniff(head)
-	if err != nil {
-		return conversation.Appended{}, err
-	}
-	var content io.Reader = br
-	if attachment.IsText(ct) {
-		// Text is read whole (at most MaxTextBytes) so that no
-		// byte of a keystore, key or mnemonic reaches the disk.
-		limit := min(s.Limits.MaxUploadBytes, attachment.MaxTextBytes)
-		text, err := io.ReadAll(io.LimitReader(br, limit+1))
-		if err != nil {
-			return conversation.Appended{}, fmt.Errorf("read uploaded text: %w", err)
-		}
-		if int64(len(text)) > limit {
-			return conversation.Appended{}, apperr.New(apperr.TooLarge, "text files may be at most %d bytes; send a shorter extract (文本文件最大 %d 字节)", limit, limit)
-		}
-		if kinds := conversation.SecretKinds(string(text)); len(kinds) > 0 {
-			return conversation.Appended{}, secretFileError(kinds)
-		}
-		content = bytes.NewReader(text)
-	}
-	ref := conversation.AttachmentRef{ID: strings.ToLower(conversation.NewID("at")), Filename: uploadName(hdr.Filename, ct), ContentType: ct}
-	nm.Attachments = []conversation.AttachmentRef{ref}
-	if err := nm.Validate(); err != nil {
-		return conversation.Appended{}, err
-	}
-	n, sha, err := s.Attachments.Put(r.Context(), ref.ID, content, s.Limits.MaxUploadBytes)
-	if err != nil {
-		return conversation.Appended{}, err
-	}
-	ref.Size = n
-	nm.Attachments[0] = ref
-	if err := s.Conversations.AddAttachment(r.Context(), nm.ConversationID, ref, sha); err != nil {
-		_ = s.Attachments.Delete(r.Context(), ref.ID)
-		return conversation.Appended{}, err
-	}
-	a, err := commit(nm)
-	if err != nil || a.Duplicate {
-		// Refused, or a concurrent retry won: the new file belongs to nothing.
-		ctx := context.WithoutCancel(r.Context())
-		_ = s.Conversations.DeleteAttachment(ctx, nm.ConversationID, ref.ID)
-		_ = s.Attachments.Delete(ctx, ref.ID)
-	}
-	return a, err
-}
-
-// uploadName is the name a file is listed and downloaded under: the
-// client's base name without control characters, any secret in it replaced
-// by the guard's marker, and an extension that fits the sniffed type.
-func uploadName(clientName, ct string) string {
-	name := filepath.Base(strings.ReplaceAll(clientName, `\`, "/"))
-	name = conversation.RedactName(name)
-	if name == "" || name == "." || name == "/" || utf8.RuneCountInString(name) > 200 {
-		name = "file"
-	}
-	return attachment.FileName(name, ct)
-}
-
-// secretFileError refuses a text file holding a wallet secret, saying which.
-func secretFileError(kinds []string) error {
-	en, zh := "a seed phrase (mnemonic)", "助记词"
-	switch {
-	case slices.Contains(kinds, guard.KindKeystore):
-		en, zh = "a keystore (an encrypted wallet key file)", "keystore 密钥文件"
-	case !slices.Contains(kinds, guard.KindMnemonic) && !slices.Contains(kinds, guard.KindMnemonicLike):
-		en, zh = "a private key", "私钥"
-	}
-	return apperr.New(apperr.ContainsSecret, "This file contains %s, so it was not uploaded. Never send it to anyone, support included: "+
-		"whoever has it can take your funds. 此文件包含%s，未上传。请勿发送给任何人（包括客服）：拿到它的人就能转走您的资产。", en, zh)
+// files receives and serves attachments (upload.Files).
+func (s *Server) files() upload.Files {
+	return upload.Files{Conversations: s.Conversations, Storage: s.Attachments, MaxBytes: s.Limits.MaxUploadBytes}
 }
 
 func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +23,7 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 	nm := conversation.NewMessage{ConversationID: c.ID, ContactID: c.ContactID, Direction: conversation.Inbound,
 		AuthorType: conversation.AuthorContact, AuthorID: c.ContactID}
 	var ack intake.Ack
-	a, err := s.upload(w, r, nm, func(conversation.NewMessage) error { return nil }, func(nm conversation.NewMessage) (conversation.Appended, error) {
+	a, err := s.files().Receive(w, r, nm, func(conversation.NewMessage) error { return nil }, func(nm conversation.NewMessage) (conversation.Appended, error) {
 		var err error
 		ack, err = s.Intake.Submit(r.Context(), intake.Inbound{
 			Channel: conversation.ChannelWebChat, ConversationID: nm.ConversationID, ContactID: nm.ContactID,
@@ -171,7 +52,7 @@ func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
 		AuthorType: conversation.AuthorAgent, AuthorID: me.ID, AuthorName: me.Name}
 	// The outbound rule is applied before the file is stored, and again
 	// by SendOne; a refusal is audited either way.
-	a, err := s.upload(w, r, nm, conversation.VetOutbound, func(nm conversation.NewMessage) (conversation.Appended, error) {
+	a, err := s.files().Receive(w, r, nm, conversation.VetOutbound, func(nm conversation.NewMessage) (conversation.Appended, error) {
 		return s.Conversations.SendOne(r.Context(), nm)
 	})
 	if err != nil {
@@ -200,27 +81,7 @@ func (s *Server) agentAttachment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, conversationID string) {
-	ref, err := s.Conversations.Attachment(r.Context(), conversationID, r.PathValue("attachment_id"))
-	if err != nil {
+	if err := s.files().Serve(w, r, conversationID); err != nil {
 		s.fail(w, r, err)
-		return
 	}
-	f, err := s.Attachments.Open(r.Context(), ref.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer f.Close()
-	disp := "attachment"
-	if attachment.IsImage(ref.ContentType) {
-		disp = "inline"
-	}
-	w.Header().Set("Content-Type", ref.ContentType)
-	// Files stored before names were fitted to their type get the fitted
-	// name too.
-	w.Header().Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": attachment.FileName(ref.Filename, ref.ContentType)}))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	w.Header().Set("Cache-Control", "private, max-age=86400")
-	http.ServeContent(w, r, "", noModTime, f)
 }

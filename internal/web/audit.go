@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/audit"
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 // audited reports whether a call is a change to record: every agent route
@@ -177,17 +177,8 @@ func createdID(body []byte) string {
 	return v.Agent.ID
 }
 
-// clientIP is the address the request came from. X-Forwarded-For is not
-// read here (any client can set it): the edge has already replaced
-// RemoteAddr with the client's address when a --trusted-proxies proxy sent
-// the request.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the address the request came from (httpx.ClientIP).
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
 // auditFilter reads the query of the audit routes.
 func auditFilter(r *http.Request) (audit.Filter, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/web/wsx"
 )
 
 // wsRedactedFrame tells a contact's chat that messages it already shows
@@ -22,5 +23,5 @@ func writeContactRedacted(ctx context.Context, conn *websocket.Conn, e bus.Event
 	if err := json.Unmarshal(e.Payload, &re); err != nil {
 		return err
 	}
-	return writeFrame(ctx, conn, wsRedactedFrame{Type: "redacted", Messages: re.Messages})
+	return wsx.WriteFrame(ctx, conn, wsRedactedFrame{Type: "redacted", Messages: re.Messages})
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/huiying/huiying/internal/realtime"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/walletctx"
+	"github.com/huiying/huiying/internal/web/httpx"
+	"github.com/huiying/huiying/internal/web/wsx"
 )
 
 // Limits bound what a client may send.
@@ -76,7 +78,7 @@ type Server struct {
 	Deps
 	log    *slog.Logger
 	routes []Route
-	static map[string]staticFile
+	static httpx.Assets
 	help   *helpcenter.Center
 	// writeLimits are the per-node token buckets of Limits.Rates.
 	writeLimits *writeLimits
@@ -87,7 +89,7 @@ type Server struct {
 	// end on it so http.Server.Shutdown can drain them.
 	shutdown     chan struct{}
 	shutdownOnce sync.Once
-	streams      streams
+	streams      wsx.Streams
 
 	// agentStreams are the open /ws/agent sockets, closed when their
 	// access ends (AccessChanged); contactSockets counts /ws/contact ones.
@@ -167,7 +169,7 @@ func (s *Server) BeginShutdown() {
 }
 
 // WaitStreams waits for WebSocket handlers to return.
-func (s *Server) WaitStreams() { s.streams.wait() }
+func (s *Server) WaitStreams() { s.streams.Wait() }
 
 func errBody(code, msg string) errorBody {
 	var b errorBody

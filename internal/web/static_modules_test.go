@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 // The console and the chat page are plain ES modules with no build step: a
@@ -63,7 +65,7 @@ func moduleExports(src string) map[string]bool {
 
 // reachable follows the relative imports from entry; it fails the test on
 // a file that is not embedded or a name its module does not export.
-func reachable(t *testing.T, static map[string]staticFile, entry string) []string {
+func reachable(t *testing.T, static httpx.Assets, entry string) []string {
 	t.Helper()
 	seen := map[string]bool{entry: true}
 	queue := []string{entry}
@@ -75,13 +77,13 @@ func reachable(t *testing.T, static map[string]staticFile, entry string) []strin
 			t.Errorf("%s is imported but not embedded", name)
 			continue
 		}
-		for target, names := range moduleImports(name, string(f.body)) {
+		for target, names := range moduleImports(name, string(f.Body)) {
 			tf, ok := static[target]
 			if !ok {
 				t.Errorf("%s imports %s, which is not embedded", name, target)
 				continue
 			}
-			exports := moduleExports(string(tf.body))
+			exports := moduleExports(string(tf.Body))
 			for _, n := range names {
 				if !exports[n] {
 					t.Errorf("%s imports %s from %s, which does not export it", name, n, target)
@@ -115,7 +117,7 @@ func TestStaticModulesLink(t *testing.T) {
 // them at once instead of one import level after another.
 func TestChatPagePreloadsItsModules(t *testing.T) {
 	static := loadStatic()
-	page := string(static["chat/chat.html"].body)
+	page := string(static["chat/chat.html"].Body)
 	preloaded := map[string]bool{}
 	for _, m := range preloadRE.FindAllStringSubmatch(page, -1) {
 		if _, ok := static[m[1]]; !ok {

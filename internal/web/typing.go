@@ -10,6 +10,7 @@ import (
 
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/web/wsx"
 )
 
 // Typing indicators and status frames are ephemeral: they go through the
@@ -90,5 +91,5 @@ func writeContactConversation(ctx context.Context, conn *websocket.Conn, e bus.E
 	var f wsConversationFrame
 	f.Type = "conversation"
 	f.Conversation.ID, f.Conversation.Status = c.ID, c.Status
-	return writeFrame(ctx, conn, f)
+	return wsx.WriteFrame(ctx, conn, f)
 }

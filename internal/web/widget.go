@@ -2,12 +2,12 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
+	"github.com/huiying/huiying/internal/web/httpx"
 )
 
 type startRequest struct {
@@ -130,20 +130,8 @@ type contactMessagesResponse struct {
 	Messages []conversation.ContactMessage `json:"messages"`
 }
 
-func afterParam(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, apperr.New(apperr.Invalid, "%s must be a sequence number (0 or more), got %q", name, v)
-	}
-	return n, nil
-}
-
 func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request) {
-	after, err := afterParam(r, "after")
+	after, err := httpx.SeqParam(r, "after")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,21 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/realtime"
-)
-
-var noModTime time.Time
-
-const (
-	wsWriteTimeout = 10 * time.Second
-	wsPingEvery    = 30 * time.Second
+	"github.com/huiying/huiying/internal/web/httpx"
+	"github.com/huiying/huiying/internal/web/wsx"
 )
 
 type wsMessageFrame struct {
@@ -37,34 +30,11 @@ type wsAuthFrame struct {
 	Token string `json:"token"`
 }
 
-func (s *Server) accept(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
-	// Origins are not restricted here: the widget runs on the wallet
-	// operator's pages and authorises with a contact token. The one stream
-	// that takes a cookie (/ws/agent for the console) has its Origin checked
-	// by the guard before it gets here (see cookieAgent).
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
-	if err != nil {
-		return nil, err
-	}
-	c.SetReadLimit(16 << 10)
-	return c, nil
-}
-
-func writeFrame(ctx context.Context, c *websocket.Conn, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
-	defer cancel()
-	return c.Write(wctx, websocket.MessageText, b)
-}
-
 // wsContact streams one conversation's messages to its contact: first every
 // message after the client's last sequence, read from the database, then
 // live ones, so a reconnecting client gets no gap and no duplicate.
 func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
-	after, err := afterParam(r, "after")
+	after, err := httpx.SeqParam(r, "after")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -92,15 +62,15 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	conn, err := s.accept(w, r)
+	conn, err := wsx.Accept(w, r)
 	if err != nil {
 		return
 	}
-	if !s.streams.enter() {
+	if !s.streams.Enter() {
 		conn.Close(websocket.StatusGoingAway, "server restarting; reconnect with your last seq")
 		return
 	}
-	defer s.streams.leave()
+	defer s.streams.Leave()
 	ctx := r.Context()
 	if contactID == "" {
 		id, ok := s.authFrame(ctx, conn)
@@ -137,7 +107,7 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		if !m.Direction.VisibleToContact() {
 			return nil
 		}
-		return writeFrame(ctx, conn, wsMessageFrame{Type: "message", Message: m.ForContact()})
+		return wsx.WriteFrame(ctx, conn, wsMessageFrame{Type: "message", Message: m.ForContact()})
 	}
 	catchUp := func() error {
 		for {
@@ -159,7 +129,7 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 		conn.Close(websocket.StatusInternalError, "could not read messages; reconnect")
 		return
 	}
-	s.stream(ctx, conn, sub, nil, func(e bus.Event) error {
+	wsx.Stream(ctx, wsx.Loop{Conn: conn, Sub: sub, Shutdown: s.shutdown, Log: s.log}, func(e bus.Event) error {
 		if e.Type == bus.ConversationUpdated {
 			return writeContactConversation(ctx, conn, e)
 		}
@@ -180,79 +150,10 @@ func (s *Server) wsContact(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// stream forwards hub events until the client leaves, falls behind, or the
-// server shuts down, pinging now and then to keep proxies from timing out.
-// With a watch (agent sockets) it also ends when the agent's access does:
-// every frame waits for a re-check once a change is signalled, and the
-// credential is re-checked with every ping and when it expires.
-func (s *Server) stream(ctx context.Context, conn *websocket.Conn, sub *realtime.Sub, watch *agentWatch, handle func(bus.Event) error) {
-	every := wsPingEvery
-	if watch != nil {
-		every = agentRecheckEvery
-	}
-	ping := time.NewTicker(every)
-	defer ping.Stop()
-	wake, expiry := watch.signals()
-	for {
-		select {
-		case <-wake:
-			if watch.allow(ctx, conn, true) != nil {
-				return
-			}
-		case <-expiry:
-			if watch.allow(ctx, conn, true) != nil {
-				return
-			}
-		case <-ctx.Done():
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
-		case <-s.shutdown:
-			conn.Close(websocket.StatusGoingAway, "server restarting; reconnect with your last seq")
-			return
-		case <-sub.Dropped:
-			conn.Close(websocket.StatusTryAgainLater, "too slow; reconnect with your last seq")
-			return
-		case <-ping.C:
-			if watch.allow(ctx, conn, true) != nil {
-				return
-			}
-			pctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
-			err := conn.Ping(pctx)
-			cancel()
-			if err != nil {
-				conn.CloseNow()
-				return
-			}
-		case f := <-sub.Frames:
-			if watch.allow(ctx, conn, false) != nil {
-				return
-			}
-			wctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
-			err := conn.Write(wctx, websocket.MessageText, f)
-			cancel()
-			if err != nil {
-				conn.CloseNow()
-				return
-			}
-		case e := <-sub.C:
-			if watch.allow(ctx, conn, false) != nil {
-				return
-			}
-			if err := handle(e); err != nil {
-				if !errors.Is(err, context.Canceled) && !errors.Is(err, errStreamEnded) {
-					s.log.Debug("websocket write failed", "err", err)
-				}
-				conn.CloseNow()
-				return
-			}
-		}
-	}
-}
-
 // wsAgent streams every outbox event to an agent's console. With
 // ?after=EVENT_ID it first replays the events the console missed.
 func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
-	after, err := afterParam(r, "after")
+	after, err := httpx.SeqParam(r, "after")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -277,25 +178,25 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer unwatch()
-	conn, err := s.accept(w, r)
+	conn, err := wsx.Accept(w, r)
 	if err != nil {
 		return
 	}
-	if !s.streams.enter() {
+	if !s.streams.Enter() {
 		conn.Close(websocket.StatusGoingAway, "server restarting; reconnect with your last seq")
 		return
 	}
-	defer s.streams.leave()
+	defer s.streams.Leave()
 	ctx := conn.CloseRead(r.Context())
 	send := func(e bus.Event) error {
 		if e.ID <= last {
 			return nil
 		}
-		if err := watch.allow(ctx, conn, false); err != nil {
+		if err := watch.Allow(ctx, conn, false); err != nil {
 			return err
 		}
 		last = e.ID
-		return writeFrame(ctx, conn, wsEventFrame{Type: "event", Event: e})
+		return wsx.WriteFrame(ctx, conn, wsEventFrame{Type: "event", Event: e})
 	}
 	catchUp := func() error {
 		for {
@@ -314,10 +215,10 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := catchUp(); err != nil {
-		if !errors.Is(err, errStreamEnded) {
+		if !errors.Is(err, wsx.ErrEnded) {
 			conn.Close(websocket.StatusInternalError, "could not read events; reconnect")
 		}
 		return
 	}
-	s.stream(ctx, conn, sub, watch, send)
+	wsx.Stream(ctx, wsx.Loop{Conn: conn, Sub: sub, Shutdown: s.shutdown, Watch: watch, PingEvery: agentRecheckEvery, Log: s.log}, send)
 }

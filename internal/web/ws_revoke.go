@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/auth"
+	"github.com/huiying/huiying/internal/web/wsx"
 )
 
 // agentRecheckEvery is how often an open agent socket re-checks its
@@ -26,9 +26,6 @@ const (
 	reasonRoleChanged = "your role changed; reconnect"
 	reasonCheckFailed = "could not re-check your access; reconnect"
 )
-
-// errStreamEnded tells a stream loop that the socket was closed already.
-var errStreamEnded = errors.New("stream closed: access ended")
 
 // agentStreams keeps the open /ws/agent sockets by agent, so that a change
 // to an agent's access reaches that agent's sockets at once.
@@ -146,40 +143,40 @@ func (w *agentWatch) expired() bool {
 	return !w.until.IsZero() && !time.Now().Before(w.until)
 }
 
-// allow is called before each frame and on each wake-up, expiry and ping
+// Allow is called before each frame and on each wake-up, expiry and ping
 // (force). It re-checks the credential when told the access changed, when
 // its time is up, or when forced, and closes the socket with 1008 when it
-// is no longer valid or the role changed. It returns errStreamEnded after
+// is no longer valid or the role changed. It returns wsx.ErrEnded after
 // closing. A nil watch (the contact stream) allows everything.
-func (w *agentWatch) allow(ctx context.Context, conn *websocket.Conn, force bool) error {
+func (w *agentWatch) Allow(ctx context.Context, conn *websocket.Conn, force bool) error {
 	if w == nil || (!force && !w.suspect.Load() && !w.expired()) {
 		return nil
 	}
 	// Cleared before the check, so a change committed during it marks the
 	// socket again.
 	w.suspect.Store(false)
-	cctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+	cctx, cancel := context.WithTimeout(ctx, wsx.WriteTimeout)
 	g, err := w.check(cctx)
 	cancel()
 	switch {
 	case apperr.Is(err, apperr.Unauthorized) || apperr.Is(err, apperr.NotFound):
 		conn.Close(websocket.StatusPolicyViolation, reasonAccessEnded)
-		return errStreamEnded
+		return wsx.ErrEnded
 	case err != nil:
 		// Fail closed: a socket whose access cannot be confirmed stops.
 		conn.Close(websocket.StatusInternalError, reasonCheckFailed)
-		return errStreamEnded
+		return wsx.ErrEnded
 	case g.Agent.Role != w.role:
 		conn.Close(websocket.StatusPolicyViolation, reasonRoleChanged)
-		return errStreamEnded
+		return wsx.ErrEnded
 	}
 	w.arm(g.Until)
 	return nil
 }
 
-// signals returns the channels a stream loop selects on for w (nil ones,
+// Signals returns the channels a stream loop selects on for w (nil ones,
 // which never fire, for the contact stream).
-func (w *agentWatch) signals() (wake <-chan struct{}, expiry <-chan time.Time) {
+func (w *agentWatch) Signals() (wake <-chan struct{}, expiry <-chan time.Time) {
 	if w == nil {
 		return nil, nil
 	}

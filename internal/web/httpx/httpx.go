@@ -1,8 +1,10 @@
 // Package httpx holds the small pieces of the HTTP edge that the web
 // server and the surfaces it assembles (the help center, channels) share:
-// writing JSON, reading a bounded JSON body and picking the reader's
-// language. Mapping errors to statuses stays in web, which passes its
-// error writer to the surfaces that need one.
+// writing JSON, reading a bounded JSON body, picking the reader's
+// language, the contact a contact token authenticated, the client's
+// address and serving embedded static files. Mapping errors to statuses
+// stays in web, which passes its error writer to the surfaces that need
+// one.
 package httpx
 
 import (
