@@ -8,7 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/huiying/huiying/internal/lex"
 )
 
 // Group is a set of similar questions the bot could not answer.
@@ -104,55 +105,23 @@ func (s *Service) Unanswered(ctx context.Context, days int) ([]Group, error) {
 	return out, nil
 }
 
-// termVector is an L2-normalised bag of English words (with a crude plural
-// strip) and Chinese character bigrams (and single characters too with
-// chars, which grouping uses: "开通信用卡" and "申请信用卡" share more).
+// termVector is an L2-normalised bag of the question's terms as the
+// knowledge-base search cuts them (lex.Terms: stemmed English words and
+// Chinese words, stop words dropped), with the characters of Chinese words
+// too with chars, which grouping uses: "开通信用卡" and "申请信用卡" share
+// more.
 func termVector(q string, chars bool) map[string]float64 {
-	v := map[string]float64{}
-	var word []rune
-	var han []rune
-	flushWord := func() {
-		if len(word) > 1 {
-			w := strings.TrimSuffix(string(word), "s")
-			if !stopWords[w] {
-				v["w:"+w]++
-			}
-		}
-		word = word[:0]
+	terms := lex.Terms(q)
+	if chars {
+		terms = lex.IndexTerms(q)
 	}
-	flushHan := func() {
-		for i := range han {
-			if len(han) == 1 || chars {
-				v["h:"+string(han[i])]++
-			}
-		}
-		for i := 0; i+1 < len(han); i++ {
-			v["h:"+string(han[i:i+2])]++
-		}
-		han = han[:0]
+	v := make(map[string]float64, len(terms))
+	for _, t := range terms {
+		v[t]++
 	}
-	for _, r := range strings.ToLower(q) {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			flushWord()
-			han = append(han, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushHan()
-			word = append(word, r)
-		default:
-			flushWord()
-			flushHan()
-		}
-	}
-	flushWord()
-	flushHan()
 	norm(v)
 	return v
 }
-
-var stopWords = map[string]bool{"the": true, "a": true, "an": true, "i": true, "my": true, "to": true, "is": true,
-	"it": true, "of": true, "in": true, "do": true, "how": true, "can": true, "what": true, "why": true, "and": true,
-	"for": true, "on": true, "me": true, "you": true, "thi": true, "wa": true, "be": true, "are": true, "have": true}
 
 func vecNorm(v map[string]float64) float64 {
 	var s float64

@@ -1,6 +1,6 @@
-// Package gloss reads Chinese through an English dictionary. It cuts
-// Chinese text into the headwords of CC-CEDICT (the community
-// Chinese-English dictionary) and gives each word its English
+// Package gloss reads Chinese through an English dictionary: it holds the
+// headwords of CC-CEDICT (the community Chinese-English dictionary), which
+// package lex cuts Chinese into, and gives each word its English
 // definitions, so that an English sentence encoder can place Chinese words
 // by meaning: "还款" (repayment; pay back money) and "还钱" (pay back +
 // money) land close together although they share one character.
@@ -57,6 +57,36 @@ func Load() (*Dictionary, error) {
 	return d, nil
 }
 
+// parts cuts a Chinese word the dictionary lacks into its longest known
+// parts, left to right; characters it does not know are left out.
+func (d *Dictionary) parts(r []rune) []string {
+	var out []string
+	for i := 0; i < len(r); {
+		n := min(len(r)-i, d.maxLen)
+		for ; n > 1; n-- {
+			if _, ok := d.defs[string(r[i:i+n])]; ok {
+				break
+			}
+		}
+		if _, ok := d.defs[string(r[i:i+n])]; ok {
+			out = append(out, string(r[i:i+n]))
+		}
+		i += n
+	}
+	return out
+}
+
+// Has reports whether word is a headword.
+func (d *Dictionary) Has(word string) bool {
+	_, ok := d.defs[word]
+	return ok
+}
+
+// MaxLen is the length of the longest headword, in characters (capped at
+// 8: longer entries are idioms and names that questions rarely contain
+// whole).
+func (d *Dictionary) MaxLen() int { return d.maxLen }
+
 // Len is the number of headwords.
 func (d *Dictionary) Len() int { return len(d.defs) }
 
@@ -64,8 +94,9 @@ func (d *Dictionary) Len() int { return len(d.defs) }
 // dictionary lacks it).
 func (d *Dictionary) Define(word string) string { return d.defs[word] }
 
-// Gloss returns English for a word of Words: its definitions, or for a
-// word the dictionary lacks, those of its longest known parts in order.
+// Gloss returns English for a word (as package lex cuts them): its
+// definitions, or for a word the dictionary lacks, those of its longest
+// known parts in order.
 // Letters and digits are returned lower-cased as they are.
 func (d *Dictionary) Gloss(word string) string {
 	if g, ok := d.defs[word]; ok {
@@ -76,96 +107,38 @@ func (d *Dictionary) Gloss(word string) string {
 		return strings.ToLower(word)
 	}
 	var parts []string
-	for i := 0; i < len(r); {
-		n := min(len(r)-i, d.maxLen)
-		for ; n > 1; n-- {
-			if _, ok := d.defs[string(r[i:i+n])]; ok {
-				break
-			}
-		}
-		if g, ok := d.defs[string(r[i:i+n])]; ok {
-			parts = append(parts, g)
-		}
-		i += n
+	for _, p := range d.parts(r) {
+		parts = append(parts, d.defs[p])
 	}
 	return strings.Join(parts, "; ")
 }
 
-// Words cuts text into words: runs of Chinese characters into the fewest
-// dictionary headwords (a character the dictionary lacks stands alone),
-// runs of letters and digits whole; everything else separates words and
-// is dropped.
-func (d *Dictionary) Words(text string) []string {
-	var out []string
-	var run []rune
-	han := false
-	flush := func() {
-		if len(run) == 0 {
-			return
-		}
-		if han {
-			out = d.segment(run, out)
-		} else {
-			out = append(out, string(run))
-		}
-		run = run[:0]
-	}
-	for _, r := range text {
-		isHan := unicode.Is(unicode.Han, r)
-		if !isHan && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			flush()
-			continue
-		}
-		if isHan != han {
-			flush()
-			han = isHan
-		}
-		run = append(run, r)
-	}
-	flush()
-	return out
-}
-
-// segment appends r cut into the fewest headwords; among cuts with as
-// many words it keeps the one found first from the left with the
-// longest last word (dynamic programming over end positions).
-func (d *Dictionary) segment(r []rune, out []string) []string {
-	n := len(r)
-	cost := make([]int, n+1)
-	back := make([]int, n+1)
-	for i := 1; i <= n; i++ {
-		cost[i] = n + 1
-		for l := min(i, d.maxLen); l >= 1; l-- {
-			if l > 1 {
-				if _, ok := d.defs[string(r[i-l:i])]; !ok {
-					continue
-				}
-			}
-			if c := cost[i-l] + 1; c < cost[i] {
-				cost[i], back[i] = c, l
-			}
-		}
-	}
-	start := len(out)
-	for i := n; i > 0; i -= back[i] {
-		out = append(out, string(r[i-back[i]:i]))
-	}
-	for i, j := start, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
-}
-
-// Read returns a word-by-word English reading of text for a sentence
-// encoder: each word of Words as the first definition of its Gloss
-// ("花呗怎么还款" → "Ant Check Later, … how? repayment"), letters and
-// digits as they are. Words without a definition are left out.
-func (d *Dictionary) Read(text string) string {
+// Read returns a word-by-word English reading of words (cut by package
+// lex) for a sentence encoder: each word as the first definition of its
+// Gloss ("花呗 怎么 还款" → "Ant Check Later, … how? repayment"), a word
+// the dictionary lacks as the first definitions of its known parts,
+// letters and digits as they are. Words without a definition are left
+// out.
+func (d *Dictionary) Read(words []string) string {
 	var parts []string
-	for _, w := range d.Words(text) {
-		g, _, _ := strings.Cut(d.Gloss(w), ";")
+	read := func(g string) {
+		g, _, _ = strings.Cut(g, ";")
 		if g = strings.TrimSpace(g); g != "" {
 			parts = append(parts, g)
+		}
+	}
+	for _, w := range words {
+		if _, ok := d.defs[w]; ok {
+			read(d.defs[w])
+			continue
+		}
+		r := []rune(w)
+		if len(r) == 0 || !unicode.Is(unicode.Han, r[0]) {
+			read(strings.ToLower(w))
+			continue
+		}
+		for _, p := range d.parts(r) {
+			read(d.defs[p])
 		}
 	}
 	return strings.Join(parts, " ")

@@ -1,7 +1,6 @@
 package gloss
 
 import (
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -45,29 +44,6 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-func TestWords(t *testing.T) {
-	d := dict(t)
-	for _, c := range []struct {
-		in   string
-		want []string
-	}{
-		{"花呗怎么还款？", []string{"花呗", "怎么", "还款"}},
-		{"我的USDT转账没到, 等了30分钟", []string{"我", "的", "USDT", "转账", "没", "到", "等", "了", "30", "分钟"}},
-		{"", nil},
-		{"？！…", nil},
-		{"wallet", []string{"wallet"}},
-	} {
-		if got := d.Words(c.in); !slices.Equal(got, c.want) {
-			t.Errorf("Words(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-	// Every character of the input is kept in some word.
-	in := "蚂蚁借呗等额还款可以换成先息后本吗"
-	if got := strings.Join(d.Words(in), ""); got != in {
-		t.Errorf("Words(%q) joined = %q", in, got)
-	}
-}
-
 func TestGloss(t *testing.T) {
 	d := dict(t)
 	if got := d.Gloss("还款"); got != d.Define("还款") {
@@ -88,15 +64,28 @@ func TestGloss(t *testing.T) {
 
 func TestRead(t *testing.T) {
 	d := dict(t)
-	for in, want := range map[string]string{
-		"转账多久到账":     "transfer how long? " + strings.TrimSpace(strings.Split(d.Gloss("到账"), ";")[0]),
-		"":           "",
-		"USDT转账":     "usdt transfer",
-		"？！":         "",
-		"how to 还款？": "how to repayment",
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"转账", "多久", "到账"}, "transfer how long? " + strings.TrimSpace(strings.Split(d.Gloss("到账"), ";")[0])},
+		{nil, ""},
+		{[]string{"USDT", "转账"}, "usdt transfer"},
+		{[]string{"how", "to", "还款"}, "how to repayment"},
+		// A word the dictionary lacks (a wallet term package lex adds)
+		// reads as the first definitions of its parts.
+		{[]string{"提币地址"}, strings.Join([]string{first(d.Define("提")), first(d.Define("币")), first(d.Define("地址"))}, " ")},
 	} {
-		if got := d.Read(in); got != want {
-			t.Errorf("Read(%q) = %q, want %q", in, got, want)
+		if got := d.Read(c.in); got != c.want {
+			t.Errorf("Read(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+	if !d.Has("钱包") || d.Has("提币地址") || d.MaxLen() < 4 {
+		t.Errorf("Has(钱包) = %v, Has(提币地址) = %v, MaxLen = %d", d.Has("钱包"), d.Has("提币地址"), d.MaxLen())
+	}
+}
+
+func first(def string) string {
+	g, _, _ := strings.Cut(def, ";")
+	return strings.TrimSpace(g)
 }

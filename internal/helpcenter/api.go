@@ -6,6 +6,7 @@ import (
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/lex"
 	"github.com/huiying/huiying/internal/web/httpx"
 )
 
@@ -37,7 +38,7 @@ func (c *Center) publicSearch(w http.ResponseWriter, r *http.Request) {
 	query, locale := q.Get("q"), q.Get("locale")
 	if locale == "" {
 		locale = "en"
-		if kb.HasHan(query) {
+		if lex.HasHan(query) {
 			locale = "zh-CN"
 		}
 	}

@@ -53,7 +53,7 @@ type Route struct {
 func New(d Deps) *Center {
 	base := template.Must(template.New("layout.html").ParseFS(templateFS, "templates/layout.html"))
 	c := &Center{log: d.Log, kb: d.KB, fail: d.Fail, pages: map[string]*template.Template{},
-		search: kb.NewSearch(d.KB, kb.NewSegmenter()), css: newAsset(cssFile)}
+		search: kb.NewSearch(d.KB), css: newAsset(cssFile)}
 	for _, name := range []string{"index", "article", "search", "message"} {
 		c.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
 	}

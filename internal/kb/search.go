@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/lex"
 )
 
 // Search limits.
@@ -44,11 +45,11 @@ type Result struct {
 }
 
 // Search ranks the published articles of one locale against a query with
-// BM25 over the title, the example questions and the body. It keeps one
-// in-memory index per locale and rebuilds it when the articles change.
+// BM25 over the title, the example questions and the body, with terms cut
+// by package lex. It keeps one in-memory index per locale and rebuilds it
+// when the articles change.
 type Search struct {
 	store   *Store
-	seg     *Segmenter
 	locales map[string]*localeIndex
 }
 
@@ -59,10 +60,9 @@ type localeIndex struct {
 	ix *index
 }
 
-// NewSearch returns a Search over the articles in store, cutting text with
-// seg (share one Segmenter: its dictionary is large).
-func NewSearch(store *Store, seg *Segmenter) *Search {
-	x := &Search{store: store, seg: seg, locales: map[string]*localeIndex{}}
+// NewSearch returns a Search over the articles in store.
+func NewSearch(store *Store) *Search {
+	x := &Search{store: store, locales: map[string]*localeIndex{}}
 	for _, l := range Locales {
 		x.locales[l] = &localeIndex{}
 	}
@@ -88,15 +88,11 @@ func (x *Search) Query(ctx context.Context, locale, query string, limit int) ([]
 	if limit <= 0 {
 		limit = DefaultResults
 	}
-	terms, err := x.seg.Terms(query)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", query, err)
-	}
 	ix, err := x.index(ctx, locale)
 	if err != nil {
 		return nil, err
 	}
-	return ix.search(terms, limit), nil
+	return ix.search(lex.Terms(query), limit), nil
 }
 
 // index returns the index of locale, rebuilding it when the articles have
@@ -116,10 +112,7 @@ func (x *Search) index(ctx context.Context, locale string) (*index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build the %s search index: %w", locale, err)
 	}
-	ix, err := buildIndex(as, x.seg)
-	if err != nil {
-		return nil, fmt.Errorf("build the %s search index: %w", locale, err)
-	}
+	ix := buildIndex(as)
 	ix.key = key
 	li.ix = ix
 	return ix, nil
@@ -158,36 +151,26 @@ type sentence struct {
 	terms map[string]bool
 }
 
-func buildIndex(as []Article, seg *Segmenter) (*index, error) {
+func buildIndex(as []Article) *index {
 	ix := &index{df: map[string]int{}}
 	total := 0.0
 	for _, a := range as {
 		d := doc{article: a, tf: map[string]float64{}}
-		add := func(f int, text string) ([]string, error) {
-			terms, err := seg.indexTerms(text)
-			if err != nil {
-				return nil, err
-			}
+		add := func(f int, s string) []string {
+			terms := lex.IndexTerms(s)
 			for _, t := range terms {
 				d.tf[t] += fieldWeight[f]
 			}
 			d.length += fieldWeight[f] * float64(len(terms))
-			return terms, nil
+			return terms
 		}
-		if _, err := add(fieldTitle, a.Title); err != nil {
-			return nil, err
-		}
+		add(fieldTitle, a.Title)
 		for _, q := range a.Questions {
-			if _, err := add(fieldQuestions, q); err != nil {
-				return nil, err
-			}
+			add(fieldQuestions, q)
 		}
-		for _, text := range sentences(PlainText(a.Body)) {
-			terms, err := add(fieldBody, text)
-			if err != nil {
-				return nil, err
-			}
-			s := sentence{text: text, terms: map[string]bool{}}
+		for _, body := range sentences(PlainText(a.Body)) {
+			terms := add(fieldBody, body)
+			s := sentence{text: body, terms: map[string]bool{}}
 			for _, t := range terms {
 				s.terms[t] = true
 			}
@@ -202,7 +185,7 @@ func buildIndex(as []Article, seg *Segmenter) (*index, error) {
 	if len(ix.docs) > 0 {
 		ix.avgLen = total / float64(len(ix.docs))
 	}
-	return ix, nil
+	return ix
 }
 
 func (ix *index) idf(term string) float64 {

@@ -4,7 +4,7 @@ package kb
 // thing. Users write "钱" and "冒充", articles say "资产" and "假客服"; a
 // transfer that "没到账" is most often still pending. The related words
 // are added to the query at half weight, so an article that uses the
-// user's own word still ranks first. Keys are terms as Segmenter.Terms
+// user's own word still ranks first. Keys are terms as lex.Terms
 // returns them (English ones stemmed).
 var related = map[string][]string{
 	"钱":  {"资产"},

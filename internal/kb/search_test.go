@@ -11,9 +11,6 @@ import (
 	"github.com/huiying/huiying/internal/store/storetest"
 )
 
-// segmenter is shared by the tests (see export_test.go).
-var segmenter = kb.TestSegmenter
-
 // demoSearch returns a Search over the bundled demo articles on SQLite.
 func demoSearch(t *testing.T) (*kb.Search, *kb.Store) {
 	t.Helper()
@@ -25,7 +22,7 @@ func demoSearch(t *testing.T) (*kb.Search, *kb.Store) {
 	if err := s.UpsertAll(context.Background(), demo, nil); err != nil {
 		t.Fatal(err)
 	}
-	return kb.NewSearch(s, segmenter), s
+	return kb.NewSearch(s), s
 }
 
 func ids(rs []kb.Result) []string {
@@ -135,7 +132,7 @@ func TestSearchDraftsAndChanges(t *testing.T) {
 func TestSearchSeesOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	x := kb.NewSearch(kb.NewStore(db, nil), segmenter)
+	x := kb.NewSearch(kb.NewStore(db, nil))
 	other := kb.NewStore(db, nil)
 	if rs, err := x.Query(ctx, "en", "quokka", 0); err != nil || len(rs) != 0 {
 		t.Fatalf("empty knowledge base: %v, %v", rs, err)

@@ -1,15 +1,15 @@
 package matcher
 
 import (
-	"strings"
-
 	"github.com/huiying/huiying/internal/gloss"
+	"github.com/huiying/huiying/internal/lex"
 )
 
 // bilingual is the live matcher's embedder. English questions go to the
 // sentence encoder as they are; Chinese ones (any Han character) as their
-// word-by-word English reading from the dictionary (gloss.Dictionary.Read:
-// "我的助记词应该怎么备份才安全" → "I of mnemonic should how? back up …").
+// word-by-word English reading: cut into words by the one segmenter
+// (lex.Words) and read through the dictionary (gloss.Dictionary.Read:
+// "我的助记词应该怎么备份才安全" → "I of help record word ought to how? backup …").
 // The reading is rough English, but the encoder places it near questions
 // that mean the same, and both languages share its columns, so an
 // article's English and Chinese examples teach the model one meaning
@@ -22,8 +22,8 @@ type bilingual struct {
 
 // english returns what the encoder reads for text.
 func (b bilingual) english(text string) string {
-	if strings.ContainsFunc(text, isHan) {
-		return b.dict.Read(text)
+	if lex.HasHan(text) {
+		return b.dict.Read(lex.Words(text))
 	}
 	return text
 }

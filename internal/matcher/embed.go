@@ -2,7 +2,7 @@ package matcher
 
 import (
 	"fmt"
-	"github.com/huiying/huiying/internal/gloss"
+	"github.com/huiying/huiying/internal/lex"
 	"runtime"
 	"sync"
 
@@ -141,11 +141,7 @@ var sharedEmbedder = sync.OnceValues(func() (Embedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sentence encoder: %w", err)
 	}
-	d, err := gloss.Load()
-	if err != nil {
-		return nil, fmt.Errorf("sentence encoder: %w", err)
-	}
-	return bilingual{en: en, dict: d}, nil
+	return bilingual{en: en, dict: lex.Dictionary()}, nil
 })
 
 // DefaultEmbedder returns the embedder the live bot uses, built once per

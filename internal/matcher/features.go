@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/huiying/huiying/internal/lex"
 )
 
 // Feature namespaces, mixed into the hash so that a word and a character
@@ -47,8 +49,6 @@ func hashStr(ns uint64, s string) uint32 {
 	return uint32(h) & (1<<hashBits - 1)
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
-
 // normalize lower-cases s and maps every run of characters that are not
 // letters or digits to one space; Han characters are kept as they are.
 func normalize(s string) string {
@@ -80,7 +80,7 @@ func rawCounts(text string, counts map[uint32]float64) {
 	for _, w := range strings.Fields(n) {
 		start := -1
 		for i, r := range w {
-			if isHan(r) {
+			if lex.IsHan(r) {
 				if start >= 0 {
 					words = append(words, w[start:i])
 					start = -1
