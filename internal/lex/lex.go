@@ -42,10 +42,10 @@ func terms(s string, chars bool) []string {
 			}
 			continue
 		}
-		out = shared().inner(w, out)
-		if !IsStop(w) {
-			out = append(out, w)
+		if IsStop(w) {
+			continue // nor the words and characters inside it ("怎么" → "怎")
 		}
+		out = append(shared().inner(w, out), w)
 		if chars && utf8.RuneCountInString(w) > 1 {
 			for _, r := range w {
 				if c := string(r); !IsStop(c) {

@@ -104,6 +104,12 @@ func TestTerms(t *testing.T) {
 	if got := IndexTerms("盗币"); !slices.Equal(got, []string{"盗币", "盗", "币"}) {
 		t.Errorf("IndexTerms(盗币) = %q", got)
 	}
+	// A stop word brings nothing of its own, however long.
+	for _, w := range []string{"为什么", "怎么样", "怎么办"} {
+		if got := IndexTerms(w); len(got) != 0 {
+			t.Errorf("IndexTerms(%s) = %q, want nothing", w, got)
+		}
+	}
 	if got := IndexTerms("My Transfers"); !slices.Equal(got, []string{"transfer"}) {
 		t.Errorf("IndexTerms(My Transfers) = %q", got)
 	}
