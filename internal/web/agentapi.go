@@ -108,6 +108,10 @@ func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+type messagesResponse struct {
+	Messages []conversation.Message `json:"messages"`
+}
+
 func (s *Server) agentMessages(w http.ResponseWriter, r *http.Request) {
 	after, err := httpx.SeqParam(r, "after")
 	if err != nil {

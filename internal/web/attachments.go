@@ -4,41 +4,13 @@ import (
 	"net/http"
 
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/guard"
-	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/web/upload"
 )
 
-// files receives and serves attachments (upload.Files).
+// files receives and serves attachments (upload.Files), the agents' here
+// and the contacts' in the web-chat channel.
 func (s *Server) files() upload.Files {
 	return upload.Files{Conversations: s.Conversations, Storage: s.Attachments, MaxBytes: s.Limits.MaxUploadBytes}
-}
-
-func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
-	c, err := s.contactConversation(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	nm := conversation.NewMessage{ConversationID: c.ID, ContactID: c.ContactID, Direction: conversation.Inbound,
-		AuthorType: conversation.AuthorContact, AuthorID: c.ContactID}
-	var ack intake.Ack
-	a, err := s.files().Receive(w, r, nm, func(conversation.NewMessage) error { return nil }, func(nm conversation.NewMessage) (conversation.Appended, error) {
-		var err error
-		ack, err = s.Intake.Submit(r.Context(), intake.Inbound{
-			Channel: conversation.ChannelWebChat, ConversationID: nm.ConversationID, ContactID: nm.ContactID,
-			ClientMessageID: nm.ClientMessageID, Body: nm.Body, Attachments: nm.Attachments,
-		})
-		return conversation.Appended{Message: ack.Message, Duplicate: ack.Duplicate}, err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Redacted tells the client to show the stored body, not what it sent;
-	// a retry answered from the stored message says so too.
-	redacted := ack.Redacted || (a.Duplicate && len(guard.Scan(r.FormValue("body"))) > 0)
-	writeAck(w, intake.Ack{Message: a.Message, Duplicate: a.Duplicate, Redacted: redacted})
 }
 
 func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
@@ -65,15 +37,6 @@ func (s *Server) agentUpload(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	writeJSON(w, status, a.Message)
-}
-
-func (s *Server) widgetAttachment(w http.ResponseWriter, r *http.Request) {
-	c, err := s.contactConversation(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.serveAttachment(w, r, c.ID)
 }
 
 func (s *Server) agentAttachment(w http.ResponseWriter, r *http.Request) {

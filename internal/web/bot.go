@@ -6,17 +6,8 @@ import (
 	"strconv"
 
 	"github.com/huiying/huiying/internal/apperr"
-	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/conversation"
 )
-
-// botFeedbackRequest is the body of POST …/bot-feedback: the contact's
-// click on a bot message's button.
-type botFeedbackRequest struct {
-	Seq       int64  `json:"seq"`
-	Action    string `json:"action"`
-	ArticleID string `json:"article_id"`
-}
 
 func (s *Server) botUnavailable(w http.ResponseWriter, r *http.Request) bool {
 	if s.Bot == nil {
@@ -24,28 +15,6 @@ func (s *Server) botUnavailable(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
-}
-
-func (s *Server) widgetBotFeedback(w http.ResponseWriter, r *http.Request) {
-	if s.botUnavailable(w, r) {
-		return
-	}
-	var req botFeedbackRequest
-	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Seq <= 0 {
-		s.fail(w, r, apperr.New(apperr.Invalid, "seq must be the bot message's seq (a positive number)"))
-		return
-	}
-	err := s.Bot.Feedback(r.Context(), bot.FeedbackRequest{ConversationID: r.PathValue("id"), ContactID: contactFrom(r),
-		ReplySeq: req.Seq, Action: req.Action, ArticleID: req.ArticleID})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
 
 func (s *Server) listBotDecisions(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,8 @@
-// Package web is Huiying's HTTP edge: the route tables, the JSON API for
-// contacts and agents, the WebSocket streams, health checks and the OpenAPI
-// document. It turns domain errors into responses and nothing else.
+// Package web is Huiying's HTTP edge: the route tables, the agent console
+// and its JSON API, the agent WebSocket stream, health checks and the
+// OpenAPI document. It mounts the surfaces that live in their own packages
+// (the web-chat channel, the help center), authenticates and rate-limits
+// their routes, and turns domain errors into responses and nothing else.
 package web
 
 import (
@@ -15,6 +17,7 @@ import (
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/bot"
 	"github.com/huiying/huiying/internal/canned"
+	"github.com/huiying/huiying/internal/channel/webchat"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/helpcenter"
 	"github.com/huiying/huiying/internal/intake"
@@ -37,7 +40,8 @@ type Limits struct {
 	Rates Rates
 
 	// SocketsPerContact and SocketsPerIP cap the open /ws/contact sockets
-	// of one contact and of one client address (5 and 50 when 0).
+	// of one contact and of one client address (5 and 50 when 0; see
+	// internal/channel/webchat).
 	SocketsPerContact int
 	SocketsPerIP      int
 }
@@ -80,6 +84,7 @@ type Server struct {
 	routes []Route
 	static httpx.Assets
 	help   *helpcenter.Center
+	chat   *webchat.Channel
 	// writeLimits are the per-node token buckets of Limits.Rates.
 	writeLimits *writeLimits
 	// convInboxes keys the per-inbox message and upload limits.
@@ -92,9 +97,8 @@ type Server struct {
 	streams      wsx.Streams
 
 	// agentStreams are the open /ws/agent sockets, closed when their
-	// access ends (AccessChanged); contactSockets counts /ws/contact ones.
-	agentStreams   agentStreams
-	contactSockets socketCounts
+	// access ends (AccessChanged).
+	agentStreams agentStreams
 }
 
 // Route is one entry of the route table.
@@ -125,12 +129,6 @@ func New(d Deps) *Server {
 	if d.Limits.MaxUploadBytes <= 0 {
 		d.Limits.MaxUploadBytes = 10 << 20
 	}
-	if d.Limits.SocketsPerContact <= 0 {
-		d.Limits.SocketsPerContact = defaultSocketsPerContact
-	}
-	if d.Limits.SocketsPerIP <= 0 {
-		d.Limits.SocketsPerIP = defaultSocketsPerIP
-	}
 	if d.Limits.BodyReadTimeout <= 0 {
 		d.Limits.BodyReadTimeout = DefaultBodyReadTimeout
 	}
@@ -141,7 +139,9 @@ func New(d Deps) *Server {
 	s.convInboxes = newInboxCache(d.Conversations)
 	s.writeLimits = newWriteLimits(d.Limits.Rates, d.Now, s.convInboxes.of)
 	s.help = helpcenter.New(helpcenter.Deps{Log: d.Log, KB: d.KB, Fail: s.fail})
-	s.routes = append(s.routeTable(), publicRoutes(s.help.APIRoutes())...)
+	s.chat = s.newChat()
+	s.routes = append(s.routeTable(), s.chatRoutes(s.chat.APIRoutes())...)
+	s.routes = append(s.routes, publicRoutes(s.help.APIRoutes())...)
 	return s
 }
 
@@ -182,14 +182,6 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/healthz", Public, s.healthz},
 		{"GET", "/readyz", Public, s.readyz},
 		{"GET", "/api/v1/openapi.json", Public, s.openapi},
-
-		{"POST", "/api/v1/widget/{inbox_key}/conversations", Public, s.limited(limitConversations, s.widgetStart)},
-		{"POST", "/api/v1/widget/conversations/{id}/messages", Contact, s.limited(limitMessages, s.widgetSend)},
-		{"GET", "/api/v1/widget/conversations/{id}/messages", Contact, s.widgetMessages},
-		{"POST", "/api/v1/widget/conversations/{id}/attachments", Contact, s.limited(limitUploads, s.widgetUpload)},
-		{"GET", "/api/v1/widget/conversations/{id}/attachments/{attachment_id}", Contact, s.widgetAttachment},
-		{"GET", "/ws/contact", Contact, s.wsContact},
-		{"POST", "/api/v1/widget/conversations/{id}/bot-feedback", Contact, s.widgetBotFeedback},
 
 		{"POST", "/api/v1/session", Public, s.limited(limitSignIns, s.login)},
 		{"GET", "/api/v1/session", Public, s.getSession},

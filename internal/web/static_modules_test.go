@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huiying/huiying/internal/channel/webchat"
 	"github.com/huiying/huiying/internal/web/httpx"
 )
 
@@ -103,8 +104,18 @@ func reachable(t *testing.T, static httpx.Assets, entry string) []string {
 	return out
 }
 
-func TestStaticModulesLink(t *testing.T) {
+// allStatic is every embedded asset the server serves: the console's and
+// the web-chat channel's.
+func allStatic() httpx.Assets {
 	static := loadStatic()
+	for name, f := range webchat.Assets() {
+		static[name] = f
+	}
+	return static
+}
+
+func TestStaticModulesLink(t *testing.T) {
+	static := allStatic()
 	for _, entry := range []string{"console/app.js", "chat/chat.js"} {
 		mods := reachable(t, static, entry)
 		if len(mods) < 5 {
@@ -116,7 +127,7 @@ func TestStaticModulesLink(t *testing.T) {
 // The chat page preloads every module chat.js needs, so a phone fetches
 // them at once instead of one import level after another.
 func TestChatPagePreloadsItsModules(t *testing.T) {
-	static := loadStatic()
+	static := allStatic()
 	page := string(static["chat/chat.html"].Body)
 	preloaded := map[string]bool{}
 	for _, m := range preloadRE.FindAllStringSubmatch(page, -1) {

@@ -1,18 +1,10 @@
-package web
+package webchat
 
 import (
 	"sync"
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
-)
-
-// Default caps on open /ws/contact sockets (Limits). A chat needs one
-// socket per open tab; the caps keep one client from holding thousands of
-// connections (each a goroutine, buffers and a hub listener).
-const (
-	defaultSocketsPerContact = 5
-	defaultSocketsPerIP      = 50
 )
 
 // wsRetryAfter is what a refused socket is told to wait: a slot frees as
@@ -29,9 +21,9 @@ type socketCounts struct {
 
 // take counts one more socket under key in *m unless max are open; it
 // reports whether it did.
-func (c *socketCounts) take(m *map[string]int, key string, max int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+func (sc *socketCounts) take(m *map[string]int, key string, max int) bool {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	if *m == nil {
 		*m = map[string]int{}
 	}
@@ -42,34 +34,34 @@ func (c *socketCounts) take(m *map[string]int, key string, max int) bool {
 	return true
 }
 
-func (c *socketCounts) give(m *map[string]int, key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+func (sc *socketCounts) give(m *map[string]int, key string) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	if (*m)[key]--; (*m)[key] <= 0 {
 		delete(*m, key)
 	}
 }
 
 // takeIP counts a socket from ip, or answers 429 when the address has
-// Limits.SocketsPerIP open. The caller calls the returned release.
-func (s *Server) takeIP(ip string) (release func(), err error) {
-	c := &s.contactSockets
-	if !c.take(&c.byIP, ip, s.Limits.SocketsPerIP) {
+// Deps.SocketsPerIP open. The caller calls the returned release.
+func (c *Channel) takeIP(ip string) (release func(), err error) {
+	sc := &c.sockets
+	if !sc.take(&sc.byIP, ip, c.SocketsPerIP) {
 		return nil, apperr.NewRetry(apperr.RateLimited, wsRetryAfter,
 			"too many open chat connections from your address (at most %d); close other chat windows and retry",
-			s.Limits.SocketsPerIP)
+			c.SocketsPerIP)
 	}
-	return func() { c.give(&c.byIP, ip) }, nil
+	return func() { sc.give(&sc.byIP, ip) }, nil
 }
 
 // takeContact counts a socket of the contact, or answers 429 when the
-// contact has Limits.SocketsPerContact open.
-func (s *Server) takeContact(contactID string) (release func(), err error) {
-	c := &s.contactSockets
-	if !c.take(&c.byContact, contactID, s.Limits.SocketsPerContact) {
+// contact has Deps.SocketsPerContact open.
+func (c *Channel) takeContact(contactID string) (release func(), err error) {
+	sc := &c.sockets
+	if !sc.take(&sc.byContact, contactID, c.SocketsPerContact) {
 		return nil, apperr.NewRetry(apperr.RateLimited, wsRetryAfter,
 			"too many open chat connections for this conversation's user (at most %d); close other chat windows and retry",
-			s.Limits.SocketsPerContact)
+			c.SocketsPerContact)
 	}
-	return func() { c.give(&c.byContact, contactID) }, nil
+	return func() { sc.give(&sc.byContact, contactID) }, nil
 }

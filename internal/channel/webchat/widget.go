@@ -1,4 +1,4 @@
-package web
+package webchat
 
 import (
 	"net/http"
@@ -25,38 +25,38 @@ type startResponse struct {
 	ContactID      string `json:"contact_id"`
 }
 
-func (s *Server) widgetStart(w http.ResponseWriter, r *http.Request) {
+func (c *Channel) start(w http.ResponseWriter, r *http.Request) {
 	var req startRequest
 	if r.ContentLength != 0 {
-		if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
-			s.fail(w, r, err)
+		if err := httpx.Decode(w, r, c.MaxRequestBytes, &req); err != nil {
+			c.Fail(w, r, err)
 			return
 		}
 	}
-	inbox, err := s.Conversations.InboxByKey(r.Context(), r.PathValue("inbox_key"))
+	inbox, err := c.Conversations.InboxByKey(r.Context(), r.PathValue("inbox_key"))
 	if err != nil {
-		s.fail(w, r, err)
+		c.Fail(w, r, err)
 		return
 	}
 	nc := conversation.NewContact{Name: req.Name, Email: req.Email}
 	if len(req.UserID) > 150 {
-		s.fail(w, r, apperr.New(apperr.Invalid, "user_id is longer than 150 bytes"))
+		c.Fail(w, r, apperr.New(apperr.Invalid, "user_id is longer than 150 bytes"))
 		return
 	}
 	if req.UserID != "" || req.UserHash != "" {
 		if !auth.VerifyUserHash(inbox.HMACSecret, req.UserID, req.UserHash) {
-			s.fail(w, r, apperr.New(apperr.Unauthorized, "user_hash does not match user_id; compute it on your backend as hex(HMAC-SHA256(inbox secret, user_id))"))
+			c.Fail(w, r, apperr.New(apperr.Unauthorized, "user_hash does not match user_id; compute it on your backend as hex(HMAC-SHA256(inbox secret, user_id))"))
 			return
 		}
 		nc.ExternalID = inbox.ID + ":" + req.UserID
 	}
-	conv, contact, err := s.Conversations.Start(r.Context(), inbox, nc)
+	conv, contact, err := c.Conversations.Start(r.Context(), inbox, nc)
 	if err != nil {
-		s.fail(w, r, err)
+		c.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, startResponse{
-		ConversationID: conv.ID, ContactToken: s.ContactTokens.Issue(contact.ID), ContactID: contact.ID,
+	httpx.WriteJSON(w, http.StatusCreated, startResponse{
+		ConversationID: conv.ID, ContactToken: c.Tokens.Issue(contact.ID), ContactID: contact.ID,
 	})
 }
 
@@ -78,18 +78,20 @@ type ackResponse struct {
 	Body     string `json:"body,omitempty"`
 }
 
-func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request) {
+// send hands a typed message to intake, which guards, stores and
+// acknowledges it.
+func (c *Channel) send(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
-	if err := decode(w, r, s.Limits.MaxRequestBytes, &req); err != nil {
-		s.fail(w, r, err)
+	if err := httpx.Decode(w, r, c.MaxRequestBytes, &req); err != nil {
+		c.Fail(w, r, err)
 		return
 	}
-	ack, err := s.Intake.Submit(r.Context(), intake.Inbound{
-		Channel: conversation.ChannelWebChat, ConversationID: r.PathValue("id"), ContactID: contactFrom(r),
+	ack, err := c.Intake.Submit(r.Context(), intake.Inbound{
+		Channel: conversation.ChannelWebChat, ConversationID: r.PathValue("id"), ContactID: httpx.ContactFrom(r),
 		ClientMessageID: req.ClientMessageID, Body: req.Body,
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		c.Fail(w, r, err)
 		return
 	}
 	writeAck(w, ack)
@@ -104,47 +106,43 @@ func writeAck(w http.ResponseWriter, ack intake.Ack) {
 	if ack.Redacted {
 		resp.Body = ack.Message.Body
 	}
-	writeJSON(w, status, resp)
+	httpx.WriteJSON(w, status, resp)
 }
 
 // contactConversation loads the conversation and checks it is the caller's.
 // Another contact's conversation looks exactly like a missing one, so ids
 // cannot be probed.
-func (s *Server) contactConversation(r *http.Request) (conversation.Conversation, error) {
-	c, err := s.Conversations.Conversation(r.Context(), r.PathValue("id"))
+func (c *Channel) contactConversation(r *http.Request) (conversation.Conversation, error) {
+	cv, err := c.Conversations.Conversation(r.Context(), r.PathValue("id"))
 	if err != nil {
-		return c, err
+		return cv, err
 	}
-	if c.ContactID != contactFrom(r) {
-		return c, apperr.New(apperr.NotFound, "conversation %q not found", r.PathValue("id"))
+	if cv.ContactID != httpx.ContactFrom(r) {
+		return cv, apperr.New(apperr.NotFound, "conversation %q not found", r.PathValue("id"))
 	}
-	return c, nil
+	return cv, nil
 }
 
+// messagesResponse is the contact's view of the conversation's messages.
 type messagesResponse struct {
-	Messages []conversation.Message `json:"messages"`
-}
-
-// contactMessagesResponse is the contact's view of messagesResponse.
-type contactMessagesResponse struct {
 	Messages []conversation.ContactMessage `json:"messages"`
 }
 
-func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request) {
+func (c *Channel) messages(w http.ResponseWriter, r *http.Request) {
 	after, err := httpx.SeqParam(r, "after")
 	if err != nil {
-		s.fail(w, r, err)
+		c.Fail(w, r, err)
 		return
 	}
-	c, err := s.contactConversation(r)
+	cv, err := c.contactConversation(r)
 	if err != nil {
-		s.fail(w, r, err)
+		c.Fail(w, r, err)
 		return
 	}
-	msgs, err := s.Conversations.Messages(r.Context(), c.ID, after, 0, false)
+	msgs, err := c.Conversations.Messages(r.Context(), cv.ID, after, 0, false)
 	if err != nil {
-		s.fail(w, r, err)
+		c.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, contactMessagesResponse{Messages: conversation.ForContact(msgs)})
+	httpx.WriteJSON(w, http.StatusOK, messagesResponse{Messages: conversation.ForContact(msgs)})
 }

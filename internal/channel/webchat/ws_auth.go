@@ -1,4 +1,4 @@
-package web
+package webchat
 
 import (
 	"context"
@@ -12,6 +12,13 @@ import (
 // wait for its auth frame.
 const wsAuthTimeout = 10 * time.Second
 
+// wsAuthFrame is the first frame of a contact socket opened without a
+// token.
+type wsAuthFrame struct {
+	Type  string `json:"type"`
+	Token string `json:"token"`
+}
+
 // reasonAuthFirst is the documented close reason (with 1008) of a contact
 // socket whose first frame is missing, late or not a valid auth frame.
 const reasonAuthFirst = `send {"type":"auth","token":CONTACT_TOKEN} first`
@@ -23,7 +30,7 @@ const reasonAuthFirst = `send {"type":"auth","token":CONTACT_TOKEN} first`
 // The wait is a timer, not a deadline on the read: the WebSocket library
 // drops the connection without a close frame when a read's context ends,
 // which a client sees as EOF instead of the documented 1008.
-func (s *Server) authFrame(ctx context.Context, conn *websocket.Conn) (string, bool) {
+func (c *Channel) authFrame(ctx context.Context, conn *websocket.Conn) (string, bool) {
 	type result struct {
 		b   []byte
 		err error
@@ -40,7 +47,7 @@ func (s *Server) authFrame(ctx context.Context, conn *websocket.Conn) (string, b
 		conn.Close(websocket.StatusPolicyViolation, reasonAuthFirst)
 		<-got // the read ends with the connection
 		return "", false
-	case <-s.shutdown:
+	case <-c.Shutdown:
 		conn.Close(websocket.StatusGoingAway, "server restarting; reconnect")
 		<-got
 		return "", false
@@ -54,7 +61,7 @@ func (s *Server) authFrame(ctx context.Context, conn *websocket.Conn) (string, b
 			conn.Close(websocket.StatusPolicyViolation, reasonAuthFirst)
 			return "", false
 		}
-		id, err := s.ContactTokens.Verify(af.Token)
+		id, err := c.Tokens.Verify(af.Token)
 		if err != nil {
 			conn.Close(websocket.StatusPolicyViolation, reasonAuthFirst)
 			return "", false
