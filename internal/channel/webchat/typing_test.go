@@ -1,4 +1,4 @@
-package web_test
+package webchat_test
 
 import (
 	"context"
@@ -14,103 +14,6 @@ import (
 	"github.com/huiying/huiying/internal/app/apptest"
 	"github.com/huiying/huiying/internal/bus"
 )
-
-// wsPump reads every frame of a socket into C, so a test can wait for a
-// frame with a timeout (a Read whose context ends closes the socket). C is
-// closed when reading fails; err then says why.
-type wsPump struct {
-	C   chan []byte
-	err error
-}
-
-func pump(t *testing.T, c *websocket.Conn) *wsPump {
-	t.Helper()
-	p := &wsPump{C: make(chan []byte, 256)}
-	go func() {
-		defer close(p.C)
-		for {
-			_, b, err := c.Read(context.Background())
-			if err != nil {
-				p.err = err
-				return
-			}
-			p.C <- b
-		}
-	}()
-	return p
-}
-
-// closed waits for the socket to close and returns the close status.
-func (p *wsPump) closed(t *testing.T) websocket.StatusCode {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case _, ok := <-p.C:
-			if !ok {
-				return websocket.CloseStatus(p.err)
-			}
-		case <-deadline:
-			t.Fatal("the socket is still open after 10 s")
-		}
-	}
-}
-
-// await returns the first frame for which match is true, skipping others;
-// it fails t after 10 s.
-func await(t *testing.T, p *wsPump, what string, match func(map[string]any) bool) map[string]any {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case b, ok := <-p.C:
-			if !ok {
-				t.Fatalf("socket closed while waiting for %s: %v", what, p.err)
-			}
-			var f map[string]any
-			if err := json.Unmarshal(b, &f); err != nil {
-				t.Fatalf("frame %s: %v", b, err)
-			}
-			if match(f) {
-				return f
-			}
-		case <-deadline:
-			t.Fatalf("no %s within 10 s", what)
-		}
-	}
-}
-
-// drain returns the frames that arrive within d.
-func drain(p *wsPump, d time.Duration) []map[string]any {
-	var out []map[string]any
-	deadline := time.After(d)
-	for {
-		select {
-		case b, ok := <-p.C:
-			if !ok {
-				return out
-			}
-			var f map[string]any
-			_ = json.Unmarshal(b, &f)
-			out = append(out, f)
-		case <-deadline:
-			return out
-		}
-	}
-}
-
-func isType(typ string) func(map[string]any) bool {
-	return func(f map[string]any) bool { return f["type"] == typ }
-}
-
-func writeText(t *testing.T, c *websocket.Conn, s string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := c.Write(ctx, websocket.MessageText, []byte(s)); err != nil {
-		t.Fatalf("write %s: %v", s, err)
-	}
-}
 
 func TestTypingIndicators(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {

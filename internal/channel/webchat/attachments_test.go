@@ -1,12 +1,8 @@
-package web_test
+package webchat_test
 
 import (
 	"bytes"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,70 +11,6 @@ import (
 	"github.com/huiying/huiying/internal/app/apptest"
 	"github.com/huiying/huiying/internal/conversation"
 )
-
-func pngBytes(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for x := range 8 {
-		for y := range 8 {
-			img.Set(x, y, color.RGBA{uint8(x * 30), uint8(y * 30), 200, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// upload posts a multipart form with a "file" part and optional fields.
-func upload(t *testing.T, s *apptest.Server, path, token, filename string, content []byte, fields map[string]string) (int, []byte) {
-	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		if err := mw.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(content); err != nil {
-		t.Fatal(err)
-	}
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest("POST", s.URL+path, &b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return s.DoRequest(t, req, token)
-}
-
-func download(t *testing.T, s *apptest.Server, path, token string) (int, http.Header, []byte) {
-	t.Helper()
-	req, err := http.NewRequest("GET", s.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	if _, err := b.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, b.Bytes()
-}
 
 func TestAttachments(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {

@@ -1,11 +1,9 @@
-package web_test
+package webchat_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
 
@@ -13,41 +11,6 @@ import (
 
 	"github.com/huiying/huiying/internal/app/apptest"
 )
-
-// Default caps on open /ws/contact sockets (web.Limits).
-const (
-	socketsPerContact = 5
-	socketsPerIP      = 50
-)
-
-// dialRefused dials path and checks that the upgrade is refused with 429
-// rate_limited, a JSON body and a Retry-After.
-func dialRefused(t *testing.T, s *apptest.Server, path, token string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	opts := &websocket.DialOptions{}
-	if token != "" {
-		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + token}}
-	}
-	c, resp, err := websocket.Dial(ctx, wsURL(s, path), opts)
-	if err == nil {
-		c.CloseNow()
-		t.Fatalf("dial %s: upgraded, want 429", path)
-	}
-	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("dial %s: %v (%v), want HTTP 429", path, resp, err)
-	}
-	if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 {
-		t.Fatalf("Retry-After %q, want whole seconds", resp.Header.Get("Retry-After"))
-	}
-	var body struct {
-		Error struct{ Code, Message string }
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != "rate_limited" || body.Error.Message == "" {
-		t.Fatalf("429 body %+v (%v), want a rate_limited JSON error", body, err)
-	}
-}
 
 func TestContactSocketsCappedPerContact(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {

@@ -1,4 +1,4 @@
-package web_test
+package webchat_test
 
 import (
 	"context"

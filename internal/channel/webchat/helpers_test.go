@@ -1,0 +1,235 @@
+package webchat_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/store/pgtest"
+	"github.com/huiying/huiying/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// eachServer runs fn against a fresh server on every engine.
+func eachServer(t *testing.T, fn func(t *testing.T, s *apptest.Server)) {
+	t.Helper()
+	for _, e := range storetest.Engines {
+		t.Run(e, func(t *testing.T) { fn(t, apptest.Start(t, e)) })
+	}
+}
+
+type message struct {
+	ID              string                       `json:"id"`
+	ConversationID  string                       `json:"conversation_id"`
+	Seq             int64                        `json:"seq"`
+	Direction       string                       `json:"direction"`
+	AuthorType      string                       `json:"author_type"`
+	AuthorName      string                       `json:"author_name"`
+	Body            string                       `json:"body"`
+	ClientMessageID string                       `json:"client_message_id"`
+	Attachments     []conversation.AttachmentRef `json:"attachments"`
+}
+
+type messages struct {
+	Messages []message `json:"messages"`
+}
+
+func widgetMessages(t *testing.T, s *apptest.Server, convID, token string, after int64) []message {
+	t.Helper()
+	var m messages
+	s.JSON(t, "GET", fmt.Sprintf("/api/v1/widget/conversations/%s/messages?after=%d", convID, after), token, nil, http.StatusOK, &m)
+	return m.Messages
+}
+
+func agentMessages(t *testing.T, s *apptest.Server, convID string) []message {
+	t.Helper()
+	var m messages
+	s.JSON(t, "GET", "/api/v1/conversations/"+convID+"/messages", s.AdminToken, nil, http.StatusOK, &m)
+	return m.Messages
+}
+
+func seqs(ms []message) []int64 {
+	out := []int64{}
+	for _, m := range ms {
+		out = append(out, m.Seq)
+	}
+	return out
+}
+
+// snapshot is every row count the API can change plus the full state of
+// the given conversations, to prove a refused request wrote nothing.
+func snapshot(t *testing.T, s *apptest.Server, convIDs ...string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, table := range []string{"contacts", "conversations", "messages", "events", "inboxes", "agents",
+		"attachments", "conversation_tags", "teams", "team_members", "canned_replies"} {
+		out[table] = s.Count(t, "SELECT COUNT(*) FROM "+table)
+	}
+	for _, id := range convIDs {
+		c, err := s.App.Convs.Conversation(context.Background(), id)
+		if err != nil {
+			t.Fatalf("read conversation %s: %v", id, err)
+		}
+		out[id] = c
+	}
+	out["files"] = attachmentFiles(t, s)
+	return out
+}
+
+func assertNothingWritten(t *testing.T, s *apptest.Server, before map[string]any, convIDs ...string) {
+	t.Helper()
+	after := snapshot(t, s, convIDs...)
+	if !reflect.DeepEqual(before, after) {
+		for k := range before {
+			if !reflect.DeepEqual(before[k], after[k]) {
+				t.Errorf("%s changed: %+v → %+v", k, before[k], after[k])
+			}
+		}
+		t.FailNow()
+	}
+}
+
+// attachmentFiles lists the regular files under the data folder's
+// attachments directory.
+func attachmentFiles(t *testing.T, s *apptest.Server) []string {
+	t.Helper()
+	root := filepath.Join(s.DataDir, "attachments")
+	files := []string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == root {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walk %s: %v", root, err)
+	}
+	slices.Sort(files)
+	return files
+}
+
+func pngBytes(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for x := range 8 {
+		for y := range 8 {
+			img.Set(x, y, color.RGBA{uint8(x * 30), uint8(y * 30), 200, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// upload posts a multipart form with a "file" part and optional fields.
+func upload(t *testing.T, s *apptest.Server, path, token, filename string, content []byte, fields map[string]string) (int, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", filename)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(content); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", s.URL+path, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return s.DoRequest(t, req, token)
+}
+
+func download(t *testing.T, s *apptest.Server, path, token string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b.Bytes()
+}
+
+// uploadEncodedName uploads content under a file name sent RFC 2231-encoded
+// in the part's Content-Disposition, so it may hold any byte.
+func uploadEncodedName(t *testing.T, s *apptest.Server, path, token, filename string, content []byte) (int, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="file"; filename*=UTF-8''`+url.PathEscape(filename))
+	h.Set("Content-Type", "application/octet-stream")
+	pw, err := mw.CreatePart(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pw.Write(content); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", s.URL+path, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return s.DoRequest(t, req, token)
+}
+
+type convJSON struct {
+	ID         string            `json:"id"`
+	InboxID    string            `json:"inbox_id"`
+	ContactID  string            `json:"contact_id"`
+	Status     string            `json:"status"`
+	Priority   string            `json:"priority"`
+	AssigneeID string            `json:"assignee_id"`
+	Tags       []string          `json:"tags"`
+	Attributes map[string]string `json:"attributes"`
+	LastSeq    int64             `json:"last_seq"`
+}
