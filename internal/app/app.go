@@ -101,6 +101,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
 	}
 	decisions := bot.NewDecisionStore(db)
+	if err := decisions.Prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	router := routing.New(a.Convs, decisions, bot.AttrHandoff, a.Convs.Now)
 	a.Bot = bot.New(a.Convs, decisions, router, a.KB, log, botOpts)
 	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {

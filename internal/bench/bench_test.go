@@ -165,7 +165,7 @@ func TestParseAckFastPathDoesNotAllocate(t *testing.T) {
 }
 
 func TestSenderBuild(t *testing.T) {
-	s, err := newSender(context.Background(), "http://x", "run1", 7, conversation{ID: "c/1", Token: "tok"})
+	s, err := newSender(context.Background(), "http://x", "run1", 7, conversation{ID: "c/1", Token: "tok"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,4 +23,16 @@ type Result struct {
 	// WSReceived is the number of the users' own (inbound) messages
 	// received on their contact WebSockets; zero unless Options.WebSocket.
 	WSReceived int `json:"ws_received,omitempty"`
+	// Answers is the number of bot replies timed (with Options.Questions);
+	// AnswerP50Ms and AnswerP99Ms are from the start of sending a question
+	// to its reply arriving on the user's contact WebSocket.
+	Answers     int     `json:"answers,omitempty"`
+	AnswerP50Ms float64 `json:"answer_p50_ms,omitempty"`
+	AnswerP99Ms float64 `json:"answer_p99_ms,omitempty"`
+	// Delivered is the number of the users' messages seen on the agent
+	// WebSocket (with Options.AgentToken); DeliveryP50Ms and DeliveryP99Ms
+	// are from the start of sending a message to its event arriving there.
+	Delivered     int     `json:"delivered,omitempty"`
+	DeliveryP50Ms float64 `json:"delivery_p50_ms,omitempty"`
+	DeliveryP99Ms float64 `json:"delivery_p99_ms,omitempty"`
 }

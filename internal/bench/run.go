@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,11 +40,21 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 	if err := opt.validate(); err != nil {
 		return Result{}, err
 	}
+	if opt.AnswerWait == 0 {
+		opt.AnswerWait = 30 * time.Second
+	}
 	r := &run{
 		opt:   opt,
 		base:  strings.TrimRight(opt.BaseURL, "/"),
 		runID: newRunID(),
 		hc:    newHTTPClient(opt.Users),
+	}
+	for _, q := range opt.Questions {
+		b, err := json.Marshal(q)
+		if err != nil {
+			return Result{}, fmt.Errorf("bench: question %q: %w", q, err)
+		}
+		r.questions = append(r.questions, b)
 	}
 	defer r.hc.CloseIdleConnections()
 	r.prog = newProgress(opt.Progress, opt.Users, opt.WebSocket, &r.ctr)
@@ -58,6 +69,18 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 	if err != nil {
 		return Result{Users: opt.Users}, err
 	}
+	if opt.AgentToken != "" {
+		r.agent, err = dialAgent(ctx, readCtx, r.hc, r.base, opt.AgentToken, r.runID)
+		if err != nil {
+			for _, u := range users {
+				if u.ws != nil {
+					u.ws.closeNow()
+				}
+			}
+			return Result{Users: opt.Users}, fmt.Errorf("bench: agent websocket: %w", err)
+		}
+		defer r.agent.close()
+	}
 
 	start := time.Now()
 	r.ctr.active.Store(int64(len(users)))
@@ -68,7 +91,7 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 	}
 	var wg sync.WaitGroup
 	for _, u := range users {
-		wg.Go(func() { r.runUser(ctx, u, deadline) })
+		wg.Go(func() { r.runUser(ctx, u, start, deadline) })
 	}
 	wg.Wait()
 	r.prog.finish()
@@ -92,6 +115,15 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 	if opt.WebSocket {
 		res.WSReceived = int(r.ctr.ws.Load())
 	}
+	var answers []time.Duration
+	for _, u := range users {
+		answers = append(answers, u.answers...)
+	}
+	res.setAnswers(answers)
+	if r.agent != nil {
+		r.agent.waitDelivered(ctx, wsWait)
+		res.setDelivery(r.agent.latencies())
+	}
 	return res, ctx.Err()
 }
 
@@ -103,6 +135,10 @@ type run struct {
 	hc    *http.Client
 	ctr   counters
 	prog  *progress
+	// questions are Options.Questions, JSON-quoted.
+	questions [][]byte
+	// agent is the agent WebSocket, with Options.AgentToken.
+	agent *agentSocket
 }
 
 // user is one simulated chat user.
@@ -113,6 +149,10 @@ type user struct {
 	lat     []time.Duration
 	lastSeq int64 // highest seq acknowledged
 	sendEnd time.Time
+	// asked holds when each question started being sent, answers the
+	// question-to-reply latencies (Options.Questions).
+	asked   []time.Time
+	answers []time.Duration
 }
 
 // newRunID returns a short random identifier.
@@ -195,7 +235,7 @@ func (r *run) newUser(setupCtx, ctx, readCtx context.Context, n int) (*user, err
 	if err != nil {
 		return nil, fmt.Errorf("bench: user %d: create conversation: %w", n, err)
 	}
-	snd, err := newSender(ctx, r.base, r.runID, n, conv)
+	snd, err := newSender(ctx, r.base, r.runID, n, conv, r.questions)
 	if err != nil {
 		return nil, fmt.Errorf("bench: user %d: %w", n, err)
 	}
@@ -215,22 +255,33 @@ func (r *run) newUser(setupCtx, ctx, readCtx context.Context, n int) (*user, err
 
 // runUser sends u's messages one after another until it has sent
 // Options.Messages or deadline (when not zero) has passed, then waits for
-// them on its contact WebSocket, if any, and closes it.
-func (r *run) runUser(ctx context.Context, u *user, deadline time.Time) {
+// them on its contact WebSocket, if any, and closes it. With Options.Rate
+// each message waits for its slot in the user's schedule from start.
+func (r *run) runUser(ctx context.Context, u *user, start, deadline time.Time) {
 	capHint := r.opt.Messages
 	if !deadline.IsZero() || capHint > 1<<16 {
 		capHint = 1024
 	}
 	u.lat = make([]time.Duration, 0, capHint)
 	defer u.snd.close()
+	var every time.Duration
+	if r.opt.Rate > 0 {
+		every = time.Duration(float64(r.opt.Users) / r.opt.Rate * float64(time.Second))
+	}
 	for n := 1; ctx.Err() == nil; n++ {
 		if deadline.IsZero() && n > r.opt.Messages {
+			break
+		}
+		if every > 0 && !r.waitSlot(ctx, start.Add(every*time.Duration(n-1)+every*time.Duration(u.n)/time.Duration(r.opt.Users))) {
 			break
 		}
 		u.snd.build(n)
 		t0 := time.Now()
 		if !deadline.IsZero() && !t0.Before(deadline) {
 			break
+		}
+		if r.agent != nil {
+			r.agent.sending("bench-"+r.runID+"-"+strconv.Itoa(u.n)+"-"+strconv.Itoa(n), t0)
 		}
 		seq, err := u.snd.post()
 		if err != nil && ctx.Err() == nil {
@@ -247,6 +298,12 @@ func (r *run) runUser(ctx context.Context, u *user, deadline time.Time) {
 		u.lat = append(u.lat, time.Since(t0))
 		r.ctr.acked.Add(1)
 		u.lastSeq = max(u.lastSeq, seq)
+		if len(r.questions) > 0 {
+			u.asked = append(u.asked, t0)
+			if r.opt.WaitAnswer && !u.ws.waitBots(ctx, len(u.asked), r.opt.AnswerWait) && ctx.Err() == nil {
+				r.prog.note("user %d: no reply to question %d within %v", u.n, n, r.opt.AnswerWait)
+			}
+		}
 	}
 	u.sendEnd = time.Now()
 	r.ctr.active.Add(-1)
@@ -263,5 +320,31 @@ func (r *run) runUser(ctx context.Context, u *user, deadline time.Time) {
 				u.n, u.lastSeq, wsWait, u.ws.maxSeq.Load())
 		}
 	}
+	if len(u.asked) > 0 {
+		if !u.ws.waitBots(ctx, len(u.asked), r.opt.AnswerWait) && ctx.Err() == nil {
+			r.prog.note("user %d: %d of %d questions answered within %v", u.n, u.ws.bots(), len(u.asked), r.opt.AnswerWait)
+		}
+		for k, at := range u.ws.answerTimes() {
+			if k < len(u.asked) {
+				u.answers = append(u.answers, at.Sub(u.asked[k]))
+			}
+		}
+	}
 	u.ws.close()
+}
+
+// waitSlot waits until t and reports whether ctx is still live.
+func (r *run) waitSlot(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

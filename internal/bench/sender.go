@@ -30,6 +30,10 @@ type sender struct {
 	resp   []byte
 	prefix []byte // `{"client_message_id":"bench-RUN-USER-`
 	suffix []byte // ` from user USER"}`
+	// questions are the JSON-quoted bodies to send instead of the
+	// generated ones (Options.Questions); user is the user's number.
+	questions [][]byte
+	user      int
 
 	conn net.Conn
 	br   *bufio.Reader
@@ -37,7 +41,7 @@ type sender struct {
 
 // newSender returns the sender for user number user (from 1) of run runID,
 // posting to conversation conv. ctx governs all its requests.
-func newSender(ctx context.Context, base, runID string, user int, conv conversation) (*sender, error) {
+func newSender(ctx context.Context, base, runID string, user int, conv conversation, questions [][]byte) (*sender, error) {
 	u, err := url.Parse(base)
 	if err != nil {
 		return nil, err
@@ -52,12 +56,13 @@ func newSender(ctx context.Context, base, runID string, user int, conv conversat
 		"\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: "
 	return &sender{
 		ctx: ctx, addr: addr, tls: u.Scheme == "https", host: u.Hostname(),
-		head:   []byte(head),
-		body:   make([]byte, 0, 128),
-		req:    make([]byte, 0, len(head)+160),
-		resp:   make([]byte, 0, 512),
-		prefix: []byte(`{"client_message_id":"bench-` + runID + "-" + us + "-"),
-		suffix: []byte(` from user ` + us + `"}`),
+		head:      []byte(head),
+		body:      make([]byte, 0, 128),
+		req:       make([]byte, 0, len(head)+160),
+		resp:      make([]byte, 0, 512),
+		prefix:    []byte(`{"client_message_id":"bench-` + runID + "-" + us + "-"),
+		suffix:    []byte(` from user ` + us + `"}`),
+		questions: questions, user: user,
 	}, nil
 }
 
@@ -66,6 +71,12 @@ func newSender(ctx context.Context, base, runID string, user int, conv conversat
 func (s *sender) build(n int) {
 	b := append(s.body[:0], s.prefix...)
 	b = strconv.AppendInt(b, int64(n), 10)
+	if len(s.questions) > 0 {
+		b = append(b, `","body":`...)
+		b = append(b, s.questions[(s.user*7+n)%len(s.questions)]...)
+		s.body = append(b, '}')
+		return
+	}
 	b = append(b, `","body":"bench message `...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	b = append(b, s.suffix...)

@@ -58,3 +58,21 @@ func round(x float64, places int) float64 {
 	p := math.Pow10(places)
 	return math.Round(x*p) / p
 }
+
+// setAnswers fills the answer fields of r from the question-to-reply
+// latencies, sorting them in place.
+func (r *Result) setAnswers(samples []time.Duration) {
+	slices.Sort(samples)
+	r.Answers = len(samples)
+	r.AnswerP50Ms = millis(percentile(samples, 50))
+	r.AnswerP99Ms = millis(percentile(samples, 99))
+}
+
+// setDelivery fills the delivery fields of r from the send-to-agent
+// latencies, sorting them in place.
+func (r *Result) setDelivery(samples []time.Duration) {
+	slices.Sort(samples)
+	r.Delivered = len(samples)
+	r.DeliveryP50Ms = millis(percentile(samples, 50))
+	r.DeliveryP99Ms = millis(percentile(samples, 99))
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,23 +28,34 @@ type contactSocket struct {
 	target   atomic.Int64 // seq to wait for; MaxInt64 until set
 	once     sync.Once
 	reached  chan struct{} // closed once maxSeq >= target
-	exited   chan struct{} // closed when the reading goroutine returns
-	err      error         // why reading stopped; valid after exited
+
+	// The bot's messages: when each arrived, and a signal per arrival.
+	botMu   sync.Mutex
+	botAt   []time.Time
+	botSeen chan struct{} // receives (without blocking) on each bot message
+	exited  chan struct{} // closed when the reading goroutine returns
+	err     error         // why reading stopped; valid after exited
+}
+
+// wsBase returns base (an http or https URL) with the matching WebSocket
+// scheme.
+func wsBase(base string) string {
+	switch {
+	case strings.HasPrefix(base, "https://"):
+		return "wss://" + base[len("https://"):]
+	case strings.HasPrefix(base, "http://"):
+		return "ws://" + base[len("http://"):]
+	}
+	return base
 }
 
 // wsURL returns the contact WebSocket URL for conversation id on the server
 // at base (an http or https URL), replaying messages with seq > after.
 func wsURL(base, id string, after int64) string {
-	switch {
-	case strings.HasPrefix(base, "https://"):
-		base = "wss://" + base[len("https://"):]
-	case strings.HasPrefix(base, "http://"):
-		base = "ws://" + base[len("http://"):]
-	}
 	q := url.Values{}
 	q.Set("conversation", id)
 	q.Set("after", strconv.FormatInt(after, 10))
-	return base + "/ws/contact?" + q.Encode()
+	return wsBase(base) + "/ws/contact?" + q.Encode()
 }
 
 // dialContact opens the contact WebSocket of conv and starts reading it
@@ -64,6 +76,7 @@ func dialContact(ctx, readCtx context.Context, hc *http.Client, base string, con
 		counted: counted,
 		reached: make(chan struct{}),
 		exited:  make(chan struct{}),
+		botSeen: make(chan struct{}, 1),
 	}
 	c.target.Store(math.MaxInt64)
 	go c.read(readCtx)
@@ -106,9 +119,18 @@ func (c *contactSocket) read(ctx context.Context) {
 			continue // replayed twice; count every message once
 		}
 		c.maxSeq.Store(seq)
-		if f.Message.Direction == "inbound" {
+		switch f.Message.Direction {
+		case "inbound":
 			c.received.Add(1)
 			c.counted.Add(1)
+		case "bot":
+			c.botMu.Lock()
+			c.botAt = append(c.botAt, time.Now())
+			c.botMu.Unlock()
+			select {
+			case c.botSeen <- struct{}{}:
+			default:
+			}
 		}
 		if seq >= c.target.Load() {
 			c.once.Do(func() { close(c.reached) })
@@ -133,6 +155,39 @@ func (c *contactSocket) waitFor(ctx context.Context, seq int64, timeout time.Dur
 	case <-ctx.Done():
 	}
 	return c.maxSeq.Load() >= seq
+}
+
+// bots returns how many bot messages have arrived.
+func (c *contactSocket) bots() int {
+	c.botMu.Lock()
+	defer c.botMu.Unlock()
+	return len(c.botAt)
+}
+
+// waitBots waits up to timeout for at least n bot messages to have arrived
+// and reports whether they did.
+func (c *contactSocket) waitBots(ctx context.Context, n int, timeout time.Duration) bool {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	for c.bots() < n {
+		select {
+		case <-c.botSeen:
+		case <-c.exited:
+			return c.bots() >= n
+		case <-t.C:
+			return c.bots() >= n
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
+}
+
+// answerTimes returns when each bot message arrived, in order.
+func (c *contactSocket) answerTimes() []time.Time {
+	c.botMu.Lock()
+	defer c.botMu.Unlock()
+	return slices.Clone(c.botAt)
 }
 
 // close closes the socket with a normal closure and waits for the reading

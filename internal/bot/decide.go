@@ -11,6 +11,7 @@ import (
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/matcher"
 	"github.com/huiying/huiying/internal/safety"
 	"github.com/huiying/huiying/internal/store"
 )
@@ -32,37 +33,62 @@ type plan struct {
 	urgent *ArticleRef // the article sent with a sensitive hand-off
 }
 
-// decide works out and records what the bot does about one contact message
-// in an inbox with the bot on, with the model of the current batch.
-func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl *model) error {
-	m := me.Message
-	c, err := s.convs.Conversation(ctx, m.ConversationID)
+// decideAll works out what the bot does about a conversation's new contact
+// messages (in order) in an inbox with the bot on, with the model of the
+// current batch, and records the decisions through w in one transaction.
+// The conversation is read once: each decision is checked against the
+// state its predecessors left when it is written (commitTx), so a second
+// unhelpful answer still hands off and nothing follows a hand-off.
+func (s *Service) decideAll(ctx context.Context, msgs []conversation.MessageEvent, mdl *model, w *planWriter) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	c, err := s.convs.Conversation(ctx, msgs[0].Message.ConversationID)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil // deleted since (privacy request)
 	}
 	if err != nil {
 		return err
 	}
-	q := strings.TrimSpace(m.Body)
-	if q == "" {
-		return nil
-	}
-	locale := DetectLocale(q)
-	p := plan{d: Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: m.Seq, Question: q, Locale: locale,
-		Candidates: []Candidate{}, CreatedAt: s.convs.Now().UTC()}}
 	human, err := s.humanHas(ctx, c)
 	if err != nil {
 		return err
 	}
+	plans := make([]plan, 0, len(msgs))
+	for _, me := range msgs {
+		p, ok, err := s.decide(ctx, c, human, me.Message, mdl)
+		if err != nil {
+			return err
+		}
+		if ok {
+			plans = append(plans, p)
+		}
+	}
+	return w.commit(ctx, plans)
+}
+
+// decide works out what the bot does about one contact message m of
+// conversation c (as read before the batch; human: a person has it). It
+// reports false when there is nothing to record (an empty message).
+func (s *Service) decide(ctx context.Context, c conversation.Conversation, human bool, m conversation.Message, mdl *model) (plan, bool, error) {
+	q := strings.TrimSpace(m.Body)
+	if q == "" {
+		return plan{}, false, nil
+	}
+	locale := DetectLocale(q)
+	p := plan{d: Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: m.Seq, Question: q, Locale: locale,
+		Candidates: []Candidate{}, CreatedAt: s.convs.Now().UTC()}}
 	if human {
 		p.d.Outcome = OutcomeQuiet
-		return s.commit(ctx, p)
+		return p, true, nil
+	}
+	cands, err := s.match(ctx, mdl, q)
+	if err != nil {
+		return plan{}, false, err
 	}
 	var top kb.Article
-	if mdl.matcher != nil {
-		for _, cand := range mdl.matcher.Match(q, maxCandidates) {
-			p.d.Candidates = append(p.d.Candidates, Candidate{ArticleID: cand.ArticleID, Confidence: cand.Confidence})
-		}
+	for _, cand := range cands {
+		p.d.Candidates = append(p.d.Candidates, Candidate{ArticleID: cand.ArticleID, Confidence: cand.Confidence})
 	}
 	if len(p.d.Candidates) > 0 {
 		p.d.Confidence = p.d.Candidates[0].Confidence
@@ -105,7 +131,20 @@ func (s *Service) decide(ctx context.Context, me conversation.MessageEvent, mdl 
 			p.body = noAnswerBody(locale)
 		}
 	}
-	return s.commit(ctx, p)
+	return p, true, nil
+}
+
+// match ranks the articles for q, taking one of the bot's matching slots
+// for it: matching is the CPU-heavy part of a decision (the sentence
+// encoder), and the slots keep a core free for intake and delivery.
+func (s *Service) match(ctx context.Context, mdl *model, q string) ([]matcher.Candidate, error) {
+	select {
+	case s.cpu <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.cpu }()
+	return mdl.match(q, maxCandidates), nil
 }
 
 // firstSteps is the stolen-funds article sent with a sensitive hand-off:
@@ -221,57 +260,60 @@ func unhelpful(c conversation.Conversation) int {
 	return n
 }
 
-// commit writes the plan in one transaction: the decision, the bot's
-// message and the conversation changes. If a person took the conversation
-// meanwhile, only a quiet decision is recorded.
-func (s *Service) commit(ctx context.Context, p plan) error {
-	return s.convs.Write(ctx, func(tx *store.Tx) error {
-		c, err := s.convs.ConversationTx(ctx, tx, p.d.ConversationID)
-		if err != nil {
-			return err
-		}
-		if p.d.Outcome != OutcomeQuiet && (c.AssigneeID != "" || c.Attributes[AttrHandoff] != "") {
-			p = plan{d: p.d}
-			p.d.Outcome, p.d.ArticleID = OutcomeQuiet, ""
-		}
-		if p.reason != "" {
-			p.d.Outcome, p.d.Reason = OutcomeHandoff, p.reason
-		}
-		fresh, err := s.decisions.insertTx(ctx, tx, &p.d)
-		if err != nil || !fresh {
-			return err
-		}
-		switch {
-		case p.d.Outcome == OutcomeQuiet:
-			return nil
-		case p.d.Outcome == OutcomeRateLimited:
-			return s.unanswered(ctx, tx, c)
-		case p.reason != "":
-			return s.handoffTx(ctx, tx, c, &p.d, p.reason, p.urgent)
-		}
-		seq, err := s.say(ctx, tx, c.ID, p.body, p.meta)
-		if err != nil {
-			return err
-		}
-		if err := s.decisions.setReplySeqTx(ctx, tx, p.d.ID, seq); err != nil {
-			return err
-		}
-		// While the bot handles it, the conversation waits on the visitor
-		// (pending), out of the agents' open queue until it is handed off.
-		ch := conversation.Change{}
-		if p.d.Outcome == OutcomeNoAnswer {
-			ch.Attributes = oneMoreUnhelpful(c)
-		}
-		if c.Status == conversation.StatusOpen {
-			pending := conversation.StatusPending
-			ch.Status = &pending
-		}
-		if ch.Status == nil && ch.Attributes == nil {
-			return nil
-		}
-		_, err = s.convs.UpdateTx(ctx, tx, c.ID, ch)
+// commitTx writes the plan inside tx: the decision, the bot's message and
+// the conversation changes. If a person took the conversation meanwhile,
+// only a quiet decision is recorded.
+func (s *Service) commitTx(ctx context.Context, tx *store.Tx, p plan) error {
+	c, err := s.convs.ConversationTx(ctx, tx, p.d.ConversationID)
+	if err != nil {
 		return err
-	})
+	}
+	if p.d.Outcome != OutcomeQuiet && (c.AssigneeID != "" || c.Attributes[AttrHandoff] != "") {
+		p = plan{d: p.d}
+		p.d.Outcome, p.d.ArticleID = OutcomeQuiet, ""
+	}
+	// Planned from the conversation as it was before the batch: an
+	// unhelpful answer just recorded makes this one the second.
+	if p.d.Outcome == OutcomeNoAnswer && unhelpful(c)+1 >= 2 {
+		p = plan{d: p.d, reason: ReasonUnhelpful}
+	}
+	if p.reason != "" {
+		p.d.Outcome, p.d.Reason = OutcomeHandoff, p.reason
+	}
+	fresh, err := s.decisions.insertTx(ctx, tx, &p.d)
+	if err != nil || !fresh {
+		return err
+	}
+	switch {
+	case p.d.Outcome == OutcomeQuiet:
+		return nil
+	case p.d.Outcome == OutcomeRateLimited:
+		return s.unanswered(ctx, tx, c)
+	case p.reason != "":
+		return s.handoffTx(ctx, tx, c, &p.d, p.reason, p.urgent)
+	}
+	seq, err := s.say(ctx, tx, c.ID, p.body, p.meta)
+	if err != nil {
+		return err
+	}
+	if err := s.decisions.setReplySeqTx(ctx, tx, p.d.ID, seq); err != nil {
+		return err
+	}
+	// While the bot handles it, the conversation waits on the visitor
+	// (pending), out of the agents' open queue until it is handed off.
+	ch := conversation.Change{}
+	if p.d.Outcome == OutcomeNoAnswer {
+		ch.Attributes = oneMoreUnhelpful(c)
+	}
+	if c.Status == conversation.StatusOpen {
+		pending := conversation.StatusPending
+		ch.Status = &pending
+	}
+	if ch.Status == nil && ch.Attributes == nil {
+		return nil
+	}
+	_, err = s.convs.UpdateTx(ctx, tx, c.ID, ch)
+	return err
 }
 
 // say sends a bot message through the one outbound path and returns its seq.

@@ -24,6 +24,20 @@ type DecisionStore struct {
 // NewDecisionStore returns the decision log on db.
 func NewDecisionStore(db *store.DB) *DecisionStore { return &DecisionStore{db: db} }
 
+// The statements of every decision, prepared once (Prepare).
+const (
+	insertDecisionQuery = `INSERT INTO bot_decisions (conversation_id, inbox_id, message_seq, question, locale,
+		candidates, confidence, outcome, article_id, reply_seq, feedback, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (conversation_id, message_seq) DO NOTHING RETURNING id`
+	setReplySeqQuery = "UPDATE bot_decisions SET reply_seq = ? WHERE id = ?"
+)
+
+// Prepare prepares the statements every decision runs; call it once at
+// start, before writes begin.
+func (ds *DecisionStore) Prepare(ctx context.Context) error {
+	return ds.db.Prepare(ctx, insertDecisionQuery, setReplySeqQuery)
+}
+
 // insertTx records d inside tx. It reports false, writing nothing, when
 // the message was already decided on (an event delivered twice).
 func (ds *DecisionStore) insertTx(ctx context.Context, tx *store.Tx, d *Decision) (bool, error) {
@@ -31,9 +45,7 @@ func (ds *DecisionStore) insertTx(ctx context.Context, tx *store.Tx, d *Decision
 	if err != nil {
 		return false, fmt.Errorf("encode candidates: %w", err)
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO bot_decisions (conversation_id, inbox_id, message_seq, question, locale,
-		candidates, confidence, outcome, article_id, reply_seq, feedback, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (conversation_id, message_seq) DO NOTHING RETURNING id`,
+	err = tx.QueryRow(ctx, insertDecisionQuery,
 		d.ConversationID, d.InboxID, d.MessageSeq, d.Question, d.Locale, string(cands), d.Confidence, d.outcomeColumn(),
 		d.ArticleID, d.ReplySeq, d.Feedback, d.CreatedAt.UnixMilli()).Scan(&d.ID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -46,7 +58,7 @@ func (ds *DecisionStore) insertTx(ctx context.Context, tx *store.Tx, d *Decision
 }
 
 func (ds *DecisionStore) setReplySeqTx(ctx context.Context, tx *store.Tx, id, seq int64) error {
-	if _, err := tx.Exec(ctx, "UPDATE bot_decisions SET reply_seq = ? WHERE id = ?", seq, id); err != nil {
+	if _, err := tx.Exec(ctx, setReplySeqQuery, seq, id); err != nil {
 		return fmt.Errorf("record bot reply: %w", err)
 	}
 	return nil

@@ -22,6 +22,21 @@ type model struct {
 	// the knowledge base never mentions.
 	df map[string]int
 	n  int
+	// matches remembers the rankings of recent questions.
+	matches *matchCache
+}
+
+// match ranks the articles for q, best first, at most k of them.
+func (m *model) match(q string, k int) []matcher.Candidate {
+	if m.matcher == nil {
+		return nil
+	}
+	if c, ok := m.matches.get(q, k); ok {
+		return c
+	}
+	c := m.matcher.Match(q, k)
+	m.matches.put(q, k, c)
+	return c
 }
 
 // idf is the weight of a term: rarer in the examples weighs more, unseen
@@ -165,7 +180,7 @@ func (ms *models) build(ctx context.Context) (*model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load articles for the bot: %w", err)
 	}
-	m := &model{version: v, articles: map[string]map[string]kb.Article{}, df: map[string]int{}}
+	m := &model{version: v, articles: map[string]map[string]kb.Article{}, df: map[string]int{}, matches: newMatchCache(matchCacheSize)}
 	examples := map[string][]string{}
 	var order []string
 	for _, a := range as {

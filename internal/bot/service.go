@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -51,8 +52,13 @@ type Options struct {
 	Thresholds Thresholds
 	// Phraser, when set, phrases confident answers from the top articles.
 	Phraser Phraser
-	// Workers is how many conversations are handled at once (default 8).
+	// Workers is how many conversations are handled at once (default 32);
+	// their decisions are recorded together (group commit).
 	Workers int
+	// MatchWorkers is how many questions are matched at once (default: one
+	// fewer than the cores Go uses, at least one), so that the bot's
+	// heaviest work never takes every core from intake and delivery.
+	MatchWorkers int
 	// AnswerRate bounds the bot's answers per conversation (the zero Rate
 	// is off); Now is its clock (time.Now when nil).
 	AnswerRate ratelimit.Rate
@@ -79,6 +85,8 @@ type Service struct {
 	answers *ratelimit.Limiter
 	// bg owns the goroutines that outlive a call; Close joins them.
 	bg *background
+	// cpu holds a slot per question being matched (MatchWorkers).
+	cpu chan struct{}
 }
 
 // New returns the bot over the conversations, its decision log, the router
@@ -91,9 +99,13 @@ func New(convs Conversations, decisions *DecisionStore, router Router, articles 
 		opts.Thresholds.Suggest = DefaultThresholds.Suggest
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = 8
+		opts.Workers = 32
 	}
-	s := &Service{convs: convs, decisions: decisions, router: router, log: log, opts: opts, answers: answerLimiter(opts), bg: newBackground()}
+	if opts.MatchWorkers <= 0 {
+		opts.MatchWorkers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	s := &Service{convs: convs, decisions: decisions, router: router, log: log, opts: opts, answers: answerLimiter(opts),
+		bg: newBackground(), cpu: make(chan struct{}, opts.MatchWorkers)}
 	s.models = &models{kb: articles, matcher: opts.Matcher, trained: func(v kb.Version, n, ex int, took time.Duration) {
 		log.Info("bot model trained", "kb_version", v.String(), "articles", n, "examples", ex, "took", took.Round(time.Millisecond))
 	}, failed: func(err error) {
@@ -179,6 +191,8 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
+	w := s.startWriter(ctx)
+	defer w.close()
 	sem := make(chan struct{}, s.opts.Workers)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -188,19 +202,16 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 		wg.Add(1)
 		go func(msgs []conversation.MessageEvent) {
 			defer func() { <-sem; wg.Done() }()
-			for _, me := range msgs {
-				if err := s.decide(ctx, me, mdl); err != nil {
-					if ctx.Err() != nil {
-						return // stopping: the event is delivered again after a restart
-					}
-					s.log.Error("bot decision failed", "conversation", me.Message.ConversationID, "seq", me.Message.Seq, "err", err)
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					return
+			if err := s.decideAll(ctx, msgs, mdl, w); err != nil {
+				if ctx.Err() != nil {
+					return // stopping: the events are delivered again after a restart
 				}
+				s.log.Error("bot decision failed", "conversation", msgs[0].Message.ConversationID, "seq", msgs[0].Message.Seq, "err", err)
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
 			}
 		}(byConv[id])
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/app"
+	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/bench"
 	"github.com/huiying/huiying/internal/config"
 )
@@ -29,7 +30,13 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 	dur := fs.Duration("duration", 0, "send for this long instead of a fixed count, e.g. 30s")
 	ws := fs.Bool("ws", true, "each user also holds a contact WebSocket and checks its messages come back")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
-	withBot := fs.Bool("bot", false, "with no --target: keep the FAQ bot on, so it answers every message during the run")
+	withBot := fs.Bool("bot", false, "with no --target: keep the FAQ bot on; users ask it questions and time its answers")
+	questions := fs.Bool("questions", false, "users send wallet questions and time the bot's replies (implied by --bot; use with --target when its bot is on)")
+	waitAnswer := fs.Bool("wait-answer", false, "each user waits for the bot's reply before asking again, as a person does")
+	answerWait := fs.Duration("answer-wait", 30*time.Second, "how long a user waits for each bot reply with --wait-answer, and for all of them at the end")
+	rate := fs.Float64("rate", 0, "total messages per second, all users together, each on a fixed schedule (default: as fast as acknowledged)")
+	agent := fs.Bool("agent", false, "with no --target: also hold an agent WebSocket and time each message's delivery to it")
+	agentToken := fs.String("agent-token", "", "with --target: an API token to hold an agent WebSocket with and time delivery")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -76,6 +83,23 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 			a.Close()
 			return err
 		}
+		if *withBot {
+			// A started server trains the model before its first visitor;
+			// so does the benchmark, so that the run measures answering.
+			if err := a.Bot.Warm(ctx); err != nil {
+				a.Close()
+				return err
+			}
+			*questions = true
+		}
+		if *agent {
+			tok, err := benchAgentToken(ctx, a)
+			if err != nil {
+				a.Close()
+				return err
+			}
+			*agentToken = tok
+		}
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			a.Close()
@@ -94,10 +118,28 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 	if *quiet {
 		progress = nil
 	}
-	res, err := bench.Run(ctx, bench.Options{BaseURL: base, InboxKey: key, Users: *users, Messages: *msgs,
-		Duration: *dur, WebSocket: *ws, Progress: progress})
+	opt := bench.Options{BaseURL: base, InboxKey: key, Users: *users, Messages: *msgs, Duration: *dur,
+		WebSocket: *ws, WaitAnswer: *waitAnswer, AnswerWait: *answerWait, Rate: *rate, AgentToken: *agentToken, Progress: progress}
+	if *questions || *waitAnswer {
+		opt.Questions = bench.BotQuestions
+	}
+	res, err := bench.Run(ctx, opt)
 	if err != nil {
 		return err
 	}
 	return json.NewEncoder(env.Stdout).Encode(res)
+}
+
+// benchAgentToken returns a read-only API token of the first-run admin of
+// the benchmark's own server, for its agent WebSocket.
+func benchAgentToken(ctx context.Context, a *app.App) (string, error) {
+	admin, err := a.Auth.AgentByEmail(ctx, app.FirstRunEmail)
+	if err != nil {
+		return "", fmt.Errorf("bench agent: %w", err)
+	}
+	tok, _, err := a.Auth.CreateToken(ctx, admin.ID, "bench", auth.ScopeRead, time.Hour)
+	if err != nil {
+		return "", fmt.Errorf("bench agent token: %w", err)
+	}
+	return tok, nil
 }

@@ -163,7 +163,8 @@ const (
 // Prepare prepares the write path's statements; call it once at start.
 func (s *Store) Prepare(ctx context.Context) error {
 	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery, undoSeqQuery,
-		recentQuery, attributesQuery, firstAgentReplyQuery}, bus.Queries(s.db.Dialect)...)...)
+		recentQuery, attributesQuery, firstAgentReplyQuery, getConversationQuery, tagsOfOneQuery, updateConversationQuery},
+		bus.Queries(s.db.Dialect)...)...)
 }
 
 // duplicate gives back the sequence number just taken, leaving the

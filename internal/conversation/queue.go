@@ -13,8 +13,10 @@ import (
 // HasAgentReply reports whether an agent has written in the conversation.
 func (s *Store) HasAgentReply(ctx context.Context, conversationID string) (bool, error) {
 	var n int
-	err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND author_type = ? LIMIT 1) x",
-		conversationID, AuthorAgent).Scan(&n)
+	// author_type is written out, not bound, so that the messages_agent
+	// partial index serves the query.
+	err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE conversation_id = ? AND author_type = 'agent' LIMIT 1) x",
+		conversationID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check conversation %s for agent replies: %w", conversationID, err)
 	}
@@ -33,8 +35,8 @@ func (s *Store) CountWaitingTx(ctx context.Context, tx *store.Tx, inboxID, excep
 	// attributes is a JSON object: a key is present when `"key":` occurs.
 	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations c WHERE c.inbox_id = ? AND c.status = ?
 		AND c.assignee_id IS NULL AND c.id <> ? AND c.attributes LIKE ?
-		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author_type = ?)`,
-		inboxID, string(StatusOpen), exceptID, `%"`+attrKey+`":%`, AuthorAgent).Scan(&n)
+		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author_type = 'agent')`,
+		inboxID, string(StatusOpen), exceptID, `%"`+attrKey+`":%`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count conversations waiting in inbox %s: %w", inboxID, err)
 	}
@@ -44,7 +46,7 @@ func (s *Store) CountWaitingTx(ctx context.Context, tx *store.Tx, inboxID, excep
 // firstAgentReplyQuery is prepared with the write path's statements: a
 // hand-off runs it up to 50 times inside its write transaction.
 const firstAgentReplyQuery = `SELECT MIN(created_at) FROM messages
-	WHERE conversation_id = ? AND seq > ? AND author_type = ? AND direction = ?`
+	WHERE conversation_id = ? AND seq > ? AND author_type = 'agent' AND direction = ?`
 
 // After names a point in a conversation: after message Seq.
 type After struct {
@@ -60,7 +62,7 @@ func (s *Store) FirstAgentRepliesTx(ctx context.Context, tx *store.Tx, points []
 	out := make([]time.Time, len(points))
 	for i, p := range points {
 		var at sql.NullInt64
-		err := tx.QueryRow(ctx, firstAgentReplyQuery, p.ConversationID, p.Seq, AuthorAgent, string(Outbound)).Scan(&at)
+		err := tx.QueryRow(ctx, firstAgentReplyQuery, p.ConversationID, p.Seq, string(Outbound)).Scan(&at)
 		if err != nil {
 			return nil, fmt.Errorf("first agent reply in %s after %d: %w", p.ConversationID, p.Seq, err)
 		}

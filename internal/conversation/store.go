@@ -78,8 +78,16 @@ func (s *Store) Conversation(ctx context.Context, id string) (Conversation, erro
 	return getConversation(ctx, s.db, id)
 }
 
+// getConversationQuery and tagsOfOneQuery read one conversation; they are
+// prepared with the write path's statements, since every bot decision and
+// conversation change reads the conversation inside its transaction.
+const (
+	getConversationQuery = "SELECT " + conversationCols + " FROM conversations WHERE id = ?"
+	tagsOfOneQuery       = "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (?) ORDER BY tag"
+)
+
 func getConversation(ctx context.Context, q querier, id string) (Conversation, error) {
-	c, err := scanConversation(q.QueryRow(ctx, "SELECT "+conversationCols+" FROM conversations WHERE id = ?", id))
+	c, err := scanConversation(q.QueryRow(ctx, getConversationQuery, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, apperr.New(apperr.NotFound, "conversation %q not found", id)
 	}
@@ -96,12 +104,17 @@ func getConversation(ctx context.Context, q querier, id string) (Conversation, e
 	return c, nil
 }
 
+// tagsQuery reads the tags of n conversations.
+func tagsQuery(n int) string {
+	return "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (" + placeholders(n) + ") ORDER BY tag"
+}
+
 func loadTags(ctx context.Context, q querier, ids []string) (map[string][]string, error) {
 	out := map[string][]string{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	query := "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (" + placeholders(len(ids)) + ") ORDER BY tag"
+	query := tagsQuery(len(ids))
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

@@ -93,6 +93,11 @@ func (s *Store) Update(ctx context.Context, id string, ch Change) (Conversation,
 	return out, err
 }
 
+// updateConversationQuery writes a conversation's changeable fields; it is
+// prepared with the write path's statements.
+const updateConversationQuery = `UPDATE conversations SET status = ?, snoozed_until = ?, priority = ?, assignee_id = ?,
+		team_id = ?, attributes = ?, updated_at = ? WHERE id = ?`
+
 // UpdateTx is Update inside the caller's transaction; ch must already be
 // valid for Update's rules (the caller builds it).
 func (s *Store) UpdateTx(ctx context.Context, tx *store.Tx, id string, ch Change) (Conversation, error) {
@@ -140,8 +145,7 @@ func (s *Store) UpdateTx(ctx context.Context, tx *store.Tx, id string, ch Change
 		snoozed = ms(*c.SnoozedUntil)
 	}
 	c.UpdatedAt = fromMS(ms(now))
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET status = ?, snoozed_until = ?, priority = ?, assignee_id = ?,
-		team_id = ?, attributes = ?, updated_at = ? WHERE id = ?`, string(c.Status), snoozed, string(c.Priority),
+	if _, err := tx.Exec(ctx, updateConversationQuery, string(c.Status), snoozed, string(c.Priority),
 		nullable(c.AssigneeID), nullable(c.TeamID), attrsJSON(c.Attributes), ms(now), id); err != nil {
 		return Conversation{}, fmt.Errorf("update conversation %s: %w", id, err)
 	}
