@@ -123,7 +123,6 @@ func TestBatchDecidesInOrderAndCommitsTogether(t *testing.T) {
 	})
 }
 
-
 // TestMatchCacheKeepsRecentRankings: a cached ranking is the matcher's
 // own, a copy the caller may change, asked-for counts above what was
 // cached miss, and the least recently used question is dropped first.

@@ -177,7 +177,12 @@ func (d *Dispatcher) deliver(ctx context.Context, s *subscriber) bool {
 	}
 	s.cursor = evs[len(evs)-1].ID
 	if s.durable {
-		if err := d.saveCursor(ctx, s.name, s.cursor); err != nil {
+		// The batch is handled: record that even when stopping, so a
+		// restart does not hand it over again.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+		err := d.saveCursor(sctx, s.name, s.cursor)
+		cancel()
+		if err != nil {
 			d.log.Error("save cursor", "subscriber", s.name, "err", err)
 		}
 	}
@@ -193,10 +198,14 @@ func (d *Dispatcher) saveCursor(ctx context.Context, name string, id int64) erro
 	return nil
 }
 
+// ReadEventsQuery is ReadEvents' statement, for store.DB.PrepareReads:
+// every subscriber runs it for every batch.
+const ReadEventsQuery = `SELECT id, type, conversation_id, inbox_id, seq, payload, created_at
+		FROM events WHERE id > ? ORDER BY id LIMIT ?`
+
 // ReadEvents returns up to limit events with id > after, in id order.
 func ReadEvents(ctx context.Context, db *store.DB, after int64, limit int) ([]Event, error) {
-	rows, err := db.Query(ctx, `SELECT id, type, conversation_id, inbox_id, seq, payload, created_at
-		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := db.Query(ctx, ReadEventsQuery, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read events after %d: %w", after, err)
 	}

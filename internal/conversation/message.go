@@ -160,8 +160,12 @@ const (
 	reopenQuery = "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = ? WHERE id = ?"
 )
 
-// Prepare prepares the write path's statements; call it once at start.
+// Prepare prepares the write path's statements, and the reads run for
+// every batch of events; call it once at start.
 func (s *Store) Prepare(ctx context.Context) error {
+	if err := s.db.PrepareReads(ctx, getConversationQuery, tagsOfOneQuery, hasAgentReplyQuery, bus.ReadEventsQuery); err != nil {
+		return err
+	}
 	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery, undoSeqQuery,
 		recentQuery, attributesQuery, firstAgentReplyQuery, getConversationQuery, tagsOfOneQuery, updateConversationQuery},
 		bus.Queries(s.db.Dialect)...)...)

@@ -41,6 +41,7 @@ type DB struct {
 	mu     sync.RWMutex
 	rebind map[string]string
 	stmts  map[string]*sql.Stmt // prepared on the write pool, keyed by the "?" query
+	reads  map[string]*sql.Stmt // prepared on the read pool (PrepareReads)
 
 	afterCommit atomic.Pointer[func()]
 }
@@ -107,7 +108,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{Dialect: SQLite, write: w, read: r, rebind: map[string]string{}, stmts: map[string]*sql.Stmt{}}, nil
+	return &DB{Dialect: SQLite, write: w, read: r, rebind: map[string]string{}, stmts: map[string]*sql.Stmt{},
+		reads: map[string]*sql.Stmt{}}, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
@@ -124,7 +126,8 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w (check --db and that the server is running)", err)
 	}
-	return &DB{Dialect: Postgres, write: db, read: db, rebind: map[string]string{}, stmts: map[string]*sql.Stmt{}}, nil
+	return &DB{Dialect: Postgres, write: db, read: db, rebind: map[string]string{}, stmts: map[string]*sql.Stmt{},
+		reads: map[string]*sql.Stmt{}}, nil
 }
 
 // Close closes all connections.
@@ -133,7 +136,10 @@ func (db *DB) Close() error {
 	for _, st := range db.stmts {
 		st.Close()
 	}
-	db.stmts = map[string]*sql.Stmt{}
+	for _, st := range db.reads {
+		st.Close()
+	}
+	db.stmts, db.reads = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
 	db.mu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
@@ -251,6 +257,34 @@ func (db *DB) Prepare(ctx context.Context, queries ...string) error {
 	return nil
 }
 
+// PrepareReads prepares read queries that run for every message or batch
+// (the dispatcher's read of new events, the bot's read of a conversation),
+// so Query and QueryRow skip parsing them; each read connection prepares
+// them on first use.
+func (db *DB) PrepareReads(ctx context.Context, queries ...string) error {
+	for _, q := range queries {
+		st, err := db.read.PrepareContext(ctx, db.Q(q))
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		db.mu.Lock()
+		if old, ok := db.reads[q]; ok {
+			old.Close()
+		}
+		db.reads[q] = st
+		db.mu.Unlock()
+	}
+	return nil
+}
+
+// readStmt returns the prepared read statement for query, or nil.
+func (db *DB) readStmt(query string) *sql.Stmt {
+	db.mu.RLock()
+	st := db.reads[query]
+	db.mu.RUnlock()
+	return st
+}
+
 // stmt returns the prepared statement for query, or nil.
 func (db *DB) stmt(query string) *sql.Stmt {
 	db.mu.RLock()
@@ -321,11 +355,17 @@ func (tx *Tx) Rollback() { _ = tx.tx.Rollback() }
 
 // Query runs a read query.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmt(query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.read.QueryContext(ctx, db.Q(query), args...)
 }
 
 // QueryRow runs a single-row read query.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.readStmt(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.read.QueryRowContext(ctx, db.Q(query), args...)
 }
 

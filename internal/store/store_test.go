@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/huiying/huiying/internal/store"
@@ -63,4 +64,42 @@ func TestRebindSkipsStringLiterals(t *testing.T) {
 			t.Errorf("rebind(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestPreparedReadsSeeCommittedWrites: a read prepared once answers like
+// the unprepared query, sees every later commit, and survives a burst of
+// concurrent readers (each read connection prepares it on first use).
+func TestPreparedReadsSeeCommittedWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const q = "SELECT value FROM settings WHERE key = ?"
+		if err := db.PrepareReads(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []string{"one", "two"} {
+			if err := db.SetSetting(ctx, "prepared_read", want); err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			if err := db.QueryRow(ctx, q, "prepared_read").Scan(&got); err != nil || got != want {
+				t.Fatalf("read %d = %q, %v; want %q", i, got, err, want)
+			}
+		}
+		errs := make(chan error, 16)
+		for range 16 {
+			go func() {
+				var got string
+				err := db.QueryRow(ctx, q, "prepared_read").Scan(&got)
+				if err == nil && got != "two" {
+					err = fmt.Errorf("concurrent read = %q, want two", got)
+				}
+				errs <- err
+			}()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }
