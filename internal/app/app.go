@@ -95,19 +95,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	// One after-commit hook, for every writer: the dispatcher publishes
 	// what a transaction wrote as soon as it commits.
 	db.AfterCommit(a.disp.Notify)
-	botOpts := bot.Options{BaseURL: cfg.PublicURL, Thresholds: bot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
-		AnswerRate: cfg.Rates.BotAnswersPerConversation, Matcher: matcher.DefaultOptions()}
-	if cfg.LLMURL != "" {
-		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
-	}
 	decisions := bot.NewDecisionStore(db)
 	if err := decisions.Prepare(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	router := routing.New(a.Convs, decisions, bot.AttrHandoff, a.Convs.Now)
-	a.Bot = bot.New(a.Convs, decisions, router, a.KB, log, botOpts)
-	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -117,6 +106,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, fmt.Errorf("load the secret guard: %w", err)
 	}
 	a.in = intake.New(a.Convs, sg, log, intake.Options{})
+	// The bot's decisions and answers share intake's group commits.
+	botOpts := bot.Options{Writer: a.in, BaseURL: cfg.PublicURL, Thresholds: bot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
+		AnswerRate: cfg.Rates.BotAnswersPerConversation, Matcher: matcher.DefaultOptions()}
+	if cfg.LLMURL != "" {
+		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
+	}
+	router := routing.New(a.Convs, decisions, bot.AttrHandoff, a.Convs.Now)
+	a.Bot = bot.New(a.Convs, decisions, router, a.KB, log, botOpts)
+	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {
+		a.in.Close()
+		db.Close()
+		return nil, err
+	}
 	files := attachment.Dir{Root: filepath.Join(cfg.DataDir, "attachments")}
 	a.Snoozer = conversation.NewSnoozer(a.Convs, log, conversation.SnoozerOptions{})
 	a.Retention = Retention{Convs: a.Convs, Files: files, Days: cfg.RetentionDays,

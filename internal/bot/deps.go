@@ -41,3 +41,11 @@ type Router interface {
 type Matcher interface {
 	Match(q string, k int) []matcher.Candidate
 }
+
+// Writer runs f in a write transaction and returns once it committed:
+// intake's group commit in production (*intake.Service), so that the bot's
+// decisions and answers share intake's transactions, or the conversation
+// store's Write.
+type Writer interface {
+	Write(ctx context.Context, f func(tx *store.Tx) error) error
+}

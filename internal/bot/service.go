@@ -65,6 +65,8 @@ type Options struct {
 	Now        func() time.Time
 	// Matcher is the FAQ matcher's settings (zero fields: its defaults).
 	Matcher matcher.Options
+	// Writer records the decisions (default: the conversations' Write).
+	Writer Writer
 }
 
 // Attribute keys the bot keeps on conversations (agents see them).
@@ -100,6 +102,9 @@ func New(convs Conversations, decisions *DecisionStore, router Router, articles 
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 32
+	}
+	if opts.Writer == nil {
+		opts.Writer = convs
 	}
 	if opts.MatchWorkers <= 0 {
 		opts.MatchWorkers = max(1, runtime.GOMAXPROCS(0)-1)

@@ -84,7 +84,7 @@ func (w *planWriter) run(ctx context.Context) {
 // write commits the batch in one transaction, or each plan on its own
 // when the batch fails and has more than one.
 func (w *planWriter) write(ctx context.Context, batch []*pendingPlan) {
-	err := w.s.convs.Write(ctx, func(tx *store.Tx) error {
+	err := w.s.opts.Writer.Write(ctx, func(tx *store.Tx) error {
 		for _, pp := range batch {
 			if err := w.s.commitAllTx(ctx, tx, pp.ps); err != nil {
 				return err
@@ -94,7 +94,7 @@ func (w *planWriter) write(ctx context.Context, batch []*pendingPlan) {
 	})
 	if err != nil && len(batch) > 1 && ctx.Err() == nil {
 		for _, pp := range batch {
-			pp.err <- w.s.convs.Write(ctx, func(tx *store.Tx) error { return w.s.commitAllTx(ctx, tx, pp.ps) })
+			pp.err <- w.s.opts.Writer.Write(ctx, func(tx *store.Tx) error { return w.s.commitAllTx(ctx, tx, pp.ps) })
 		}
 		return
 	}

@@ -82,6 +82,9 @@ type Service struct {
 }
 
 type request struct {
+	// write, when set, is a write of another stage sharing the batch's
+	// transaction (Write) instead of a message.
+	write         func(tx *store.Tx) error
 	ctx           context.Context
 	msg           conversation.NewMessage
 	secrets       []string
@@ -148,6 +151,30 @@ func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
 	return r.ack, r.err
 }
 
+// Write runs f inside the transaction of intake's next group commit and
+// returns once it has committed: a stage that writes for every message
+// (the bot's decisions and answers) shares intake's transactions and
+// fsyncs instead of taking the single writer in turns with it. If f
+// fails, the batch is retried one request at a time, so f's error is
+// returned to its caller alone and no message is lost. After Close, f runs
+// in a transaction of its own.
+func (s *Service) Write(ctx context.Context, f func(tx *store.Tx) error) error {
+	req := &request{ctx: ctx, write: f, done: make(chan result, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return s.db.InTx(ctx, f)
+	}
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	return (<-req.done).err
+}
+
 // Close stops accepting messages, writes everything already queued and
 // waits for the writers to finish.
 func (s *Service) Close() {
@@ -192,6 +219,13 @@ func (s *Service) commit(batch []*request) {
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		across = false
 		for i, r := range batch {
+			if r.write != nil {
+				if err := r.write(tx); err != nil {
+					return err
+				}
+				results[i] = result{}
+				continue
+			}
 			// A secret this message completes with earlier ones is removed
 			// from all of them before the message is written. r is left
 			// as it came: the batch may be retried.
@@ -241,7 +275,9 @@ func (s *Service) commit(batch []*request) {
 		}
 		return
 	}
-	if err != nil {
+	if err != nil && batch[0].write != nil {
+		results[0] = result{err: err}
+	} else if err != nil {
 		results[0] = result{err: fmt.Errorf("store message: %w", err)}
 	}
 	if err == nil && across {
