@@ -106,8 +106,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		return nil, fmt.Errorf("load the secret guard: %w", err)
 	}
 	a.in = intake.New(a.Convs, sg, log, intake.Options{})
-	// The bot's decisions and answers share intake's group commits.
-	botOpts := bot.Options{Writer: a.in, BaseURL: cfg.PublicURL, Thresholds: bot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
+	// The bot's decisions and answers share intake's group commits, and
+	// the bot yields to intake when it is saturated.
+	botOpts := bot.Options{Writer: a.in, Pressure: a.in, BaseURL: cfg.PublicURL, Thresholds: bot.Thresholds{Answer: cfg.BotAnswer, Suggest: cfg.BotSuggest},
 		AnswerRate: cfg.Rates.BotAnswersPerConversation, Matcher: matcher.DefaultOptions()}
 	if cfg.LLMURL != "" {
 		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
@@ -128,7 +129,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		KB: a.KB, Bot: a.Bot,
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
 		Attachments: files, Explorers: cfg.Explorers, TrustedProxies: cfg.TrustedProxies,
-		Limits: web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes,
+		Limits: web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes, SocketsPerIP: cfg.ChatSocketsPerIP,
 			BodyReadTimeout: cfg.BodyReadTimeout, Rates: webRates(cfg.Rates)},
 		Version: Version, Ready: db.Ping,
 		DB: db,

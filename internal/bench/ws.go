@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"net/http"
 	"net/url"
@@ -110,8 +109,7 @@ func (c *contactSocket) read(ctx context.Context) {
 		if typ != websocket.MessageText {
 			continue
 		}
-		f = wsFrame{}
-		if json.Unmarshal(buf, &f) != nil || f.Type != "message" {
+		if scanFrame(buf, &f) != nil || f.Type != "message" {
 			continue
 		}
 		seq := f.Message.Seq

@@ -49,3 +49,9 @@ type Matcher interface {
 type Writer interface {
 	Write(ctx context.Context, f func(tx *store.Tx) error) error
 }
+
+// Pressure tells how busy intake is: how many messages wait for its writer
+// (*intake.Service).
+type Pressure interface {
+	Waiting() int
+}

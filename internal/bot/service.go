@@ -67,7 +67,19 @@ type Options struct {
 	Matcher matcher.Options
 	// Writer records the decisions (default: the conversations' Write).
 	Writer Writer
+	// Pressure, when set, makes the bot yield to intake: while more than
+	// YieldAbove messages wait for intake's writer, it starts no
+	// conversation's decisions, for at most maxYield at a time.
+	Pressure   Pressure
+	YieldAbove int
 }
+
+// maxYield bounds how long the bot waits for intake at a time: under a
+// surge that never lets up, it still answers, more slowly.
+const maxYield = 100 * time.Millisecond
+
+// yieldPoll is how often a yielding bot looks at intake again.
+const yieldPoll = 2 * time.Millisecond
 
 // Attribute keys the bot keeps on conversations (agents see them).
 const (
@@ -102,6 +114,9 @@ func New(convs Conversations, decisions *DecisionStore, router Router, articles 
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 32
+	}
+	if opts.YieldAbove <= 0 {
+		opts.YieldAbove = 24
 	}
 	if opts.Writer == nil {
 		opts.Writer = convs
@@ -176,6 +191,9 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 		if !on {
 			continue
 		}
+		if !conversation.MaybeFromContact(ev.Payload) {
+			continue // the bot's own answers, agents' replies: nothing to decide
+		}
 		var me conversation.MessageEvent
 		if err := json.Unmarshal(ev.Payload, &me); err != nil {
 			s.log.Error("bot: bad message event", "event", ev.ID, "err", err)
@@ -203,6 +221,7 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 	var mu sync.Mutex
 	var firstErr error
 	for _, id := range order {
+		s.yield(ctx)
 		sem <- struct{}{}
 		wg.Add(1)
 		go func(msgs []conversation.MessageEvent) {
@@ -228,6 +247,25 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 		return fmt.Errorf("bot: %w", firstErr)
 	}
 	return nil
+}
+
+// yield waits while intake is saturated (Options.Pressure), for at most
+// maxYield: acknowledging messages comes before answering them. The wait
+// is a scheduling delay measured on the wall clock, not domain time.
+func (s *Service) yield(ctx context.Context) {
+	if s.opts.Pressure == nil || s.opts.Pressure.Waiting() <= s.opts.YieldAbove {
+		return
+	}
+	deadline := time.Now().Add(maxYield)
+	t := time.NewTicker(yieldPoll)
+	defer t.Stop()
+	for s.opts.Pressure.Waiting() > s.opts.YieldAbove && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // SetBaseURL sets where article links point (the server's own address when

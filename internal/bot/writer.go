@@ -7,7 +7,7 @@ import (
 )
 
 // maxPlanBatch bounds how many decisions one transaction records.
-const maxPlanBatch = 64
+const maxPlanBatch = 16
 
 // planWriter records the decisions of one Handle call with group commit,
 // as intake does with messages: the workers hand their plans to one

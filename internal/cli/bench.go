@@ -63,7 +63,9 @@ func benchIntake(ctx context.Context, env Env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DBURL: *db, LogFormat: "text", LogLevel: "warn",
-			MaxRequestBytes: 64 << 10, MaxUploadBytes: 10 << 20, ShutdownTimeout: 5 * time.Second}
+			MaxRequestBytes: 64 << 10, MaxUploadBytes: 10 << 20, ShutdownTimeout: 5 * time.Second,
+			// Every simulated user connects from this machine's address.
+			ChatSocketsPerIP: *users + 1}
 		log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		a, err := app.Open(ctx, cfg, log, io.Discard)
 		if err != nil {

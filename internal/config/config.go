@@ -54,6 +54,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// BodyReadTimeout bounds how long a request body may take to arrive.
 	BodyReadTimeout time.Duration
+	// ChatSocketsPerIP caps the open chat WebSockets per client address
+	// (0: the channel's default, 50).
+	ChatSocketsPerIP int
 	// Rates limit anonymous writes and the bot's answers, per node. The
 	// zero Rate is off, so a Config built in code (tests, the benchmark)
 	// limits nothing unless it says so; the flags' defaults do.
@@ -107,6 +110,7 @@ var Options = []Option{
 	{"rate-uploads-per-ip", "HUIYING_RATE_UPLOADS_PER_IP", "60/min burst 20", "files one client address may upload (same format)"},
 	{"rate-uploads-per-inbox", "HUIYING_RATE_UPLOADS_PER_INBOX", "30/s burst 300", "files all visitors together may upload to one inbox (same format)"},
 	{"rate-sign-ins-per-ip", "HUIYING_RATE_SIGN_INS_PER_IP", "30/min burst 20", "console sign-in requests one client address may make, right or wrong (same format)"},
+	{"chat-sockets-per-ip", "HUIYING_CHAT_SOCKETS_PER_IP", "50", "open chat WebSockets (/ws/contact) one client address may hold, all its visitors together; more are answered 429"},
 	{"bot-answers-per-conversation", "HUIYING_BOT_ANSWERS_PER_CONVERSATION", "5/min", "the FAQ bot answers at most this many messages in one conversation (same format); beyond it the bot stays quiet and the conversation waits for a person"},
 }
 
@@ -160,6 +164,9 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		}
 		if c.BodyReadTimeout, err = time.ParseDuration(*vals["body-read-timeout"]); err != nil || c.BodyReadTimeout < time.Second {
 			errs = append(errs, fmt.Errorf("--body-read-timeout must be a duration of at least 1s like 30s, got %q", *vals["body-read-timeout"]))
+		}
+		if c.ChatSocketsPerIP, err = strconv.Atoi(*vals["chat-sockets-per-ip"]); err != nil || c.ChatSocketsPerIP < 1 {
+			errs = append(errs, fmt.Errorf("--chat-sockets-per-ip must be a whole number ≥ 1, got %q", *vals["chat-sockets-per-ip"]))
 		}
 		for _, r := range []struct {
 			flag string

@@ -76,3 +76,18 @@ func TestRateAndProxyFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestChatSocketsPerIP(t *testing.T) {
+	c, err := build(t)
+	if err != nil || c.ChatSocketsPerIP != 50 {
+		t.Fatalf("default: %d, %v; want 50", c.ChatSocketsPerIP, err)
+	}
+	if c, err = build(t, "--chat-sockets-per-ip", "400"); err != nil || c.ChatSocketsPerIP != 400 {
+		t.Fatalf("--chat-sockets-per-ip 400: %d, %v", c.ChatSocketsPerIP, err)
+	}
+	for _, bad := range []string{"0", "-3", "many"} {
+		if _, err := build(t, "--chat-sockets-per-ip", bad); err == nil || !strings.Contains(err.Error(), "--chat-sockets-per-ip") {
+			t.Errorf("--chat-sockets-per-ip %q: err %v, want one naming the flag", bad, err)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/conversation"
@@ -79,6 +80,8 @@ type Service struct {
 	mu      sync.RWMutex
 	closed  bool
 	writers sync.WaitGroup
+	// inflight counts messages submitted and not yet answered (Waiting).
+	inflight atomic.Int64
 }
 
 type request struct {
@@ -120,6 +123,8 @@ func New(convs *conversation.Store, guard Guard, log *slog.Logger, opt Options) 
 
 // Submit runs in on the intake path and returns after it is committed.
 func (s *Service) Submit(ctx context.Context, in Inbound) (Ack, error) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
 	in.Body = conversation.NormalizeBody(in.Body)
 	if err := s.guard.Inspect(ctx, &in); err != nil {
 		return Ack{}, fmt.Errorf("guard: %w", err)
@@ -174,6 +179,11 @@ func (s *Service) Write(ctx context.Context, f func(tx *store.Tx) error) error {
 	s.mu.RUnlock()
 	return (<-req.done).err
 }
+
+// Waiting reports how many messages are being taken in: submitted and not
+// yet acknowledged. A stage whose work can wait (the bot) defers it while
+// many are, so that acknowledgements come first when intake is saturated.
+func (s *Service) Waiting() int { return int(s.inflight.Load()) }
 
 // Close stops accepting messages, writes everything already queued and
 // waits for the writers to finish.

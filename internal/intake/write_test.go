@@ -85,3 +85,33 @@ func TestWriteSharesTheBatchAndFailsAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitingCountsMessagesNotYetAcknowledged: Waiting is the number of
+// messages submitted and not yet answered, the signal the bot yields to.
+func TestWaitingCountsMessagesNotYetAcknowledged(t *testing.T) {
+	db := storetest.SQLite(t)
+	f := newFixture(t, db, 2)
+	opt, blocked, release, _ := gatedCommits(t, db)
+	svc := f.service(t, opt)
+	t.Cleanup(release)
+	if n := svc.Waiting(); n != 0 {
+		t.Fatalf("idle: Waiting = %d", n)
+	}
+	first := plug(svc, intake.Inbound{ConversationID: f.list[0].id, ContactID: f.list[0].contact, ClientMessageID: "w1", Body: "one"})
+	<-blocked
+	second := plug(svc, intake.Inbound{ConversationID: f.list[1].id, ContactID: f.list[1].contact, ClientMessageID: "w2", Body: "two"})
+	waitForGoroutines(t, 2, "chan receive", submitFn)
+	if n := svc.Waiting(); n != 2 {
+		t.Fatalf("two messages not yet acknowledged: Waiting = %d", n)
+	}
+	release()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if n := svc.Waiting(); n != 0 {
+		t.Fatalf("all acknowledged: Waiting = %d", n)
+	}
+}
