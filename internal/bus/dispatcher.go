@@ -36,7 +36,17 @@ type subscriber struct {
 	handler Handler
 	cursor  int64
 	poke    chan struct{}
+	// saved is the cursor last stored and savedAt when (durable only).
+	saved   int64
+	savedAt time.Time
 }
+
+// cursorEvery is how often a busy durable subscriber's cursor is stored:
+// storing it after every batch costs a write transaction each. A durable
+// handler sees events at least once anyway, so what a crash loses is only
+// a redelivery of at most this much; an idle subscriber and one that stops
+// store theirs at once.
+const cursorEvery = 250 * time.Millisecond
 
 // NewDispatcher returns a dispatcher that also polls the outbox every poll
 // interval, to pick up events written by other processes or nodes.
@@ -58,7 +68,7 @@ func (d *Dispatcher) Subscribe(ctx context.Context, name string, durable bool, h
 		return err
 	}
 	d.mu.Lock()
-	d.subs = append(d.subs, &subscriber{name: name, durable: durable, handler: h, cursor: cur, poke: make(chan struct{}, 1)})
+	d.subs = append(d.subs, &subscriber{name: name, durable: durable, handler: h, cursor: cur, saved: cur, poke: make(chan struct{}, 1)})
 	d.mu.Unlock()
 	return nil
 }
@@ -135,6 +145,7 @@ func (d *Dispatcher) loop(ctx context.Context, s *subscriber) {
 		}
 		select {
 		case <-ctx.Done():
+			d.storeCursor(ctx, s, true)
 			if !s.durable {
 				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
 				for d.deliver(dctx, s) {
@@ -164,6 +175,7 @@ func (d *Dispatcher) deliver(ctx context.Context, s *subscriber) bool {
 		return false
 	}
 	if len(evs) == 0 {
+		d.storeCursor(ctx, s, true) // idle: nothing pending to wait for
 		return false
 	}
 	if err := s.handler(ctx, evs); err != nil {
@@ -176,17 +188,24 @@ func (d *Dispatcher) deliver(ctx context.Context, s *subscriber) bool {
 		d.log.Warn("live subscriber failed; events skipped", "subscriber", s.name, "err", err)
 	}
 	s.cursor = evs[len(evs)-1].ID
-	if s.durable {
-		// The batch is handled: record that even when stopping, so a
-		// restart does not hand it over again.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
-		err := d.saveCursor(sctx, s.name, s.cursor)
-		cancel()
-		if err != nil {
-			d.log.Error("save cursor", "subscriber", s.name, "err", err)
-		}
-	}
+	d.storeCursor(ctx, s, ctx.Err() != nil)
 	return len(evs) == batchSize
+}
+
+// storeCursor stores a durable subscriber's cursor when it moved and,
+// unless now is set, cursorEvery has passed since the last store. It
+// stores it even when ctx has ended: the events before it are handled.
+func (d *Dispatcher) storeCursor(ctx context.Context, s *subscriber, now bool) {
+	if !s.durable || s.cursor == s.saved || (!now && time.Since(s.savedAt) < cursorEvery) {
+		return
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	if err := d.saveCursor(sctx, s.name, s.cursor); err != nil {
+		d.log.Error("save cursor", "subscriber", s.name, "err", err)
+		return
+	}
+	s.saved, s.savedAt = s.cursor, time.Now()
 }
 
 func (d *Dispatcher) saveCursor(ctx context.Context, name string, id int64) error {
