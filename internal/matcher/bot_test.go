@@ -48,29 +48,38 @@ func TestNormalizeAndFeatures(t *testing.T) {
 		t.Errorf("normalize = %q", got)
 	}
 	c := map[uint32]float64{}
-	rawCounts("花呗还款", c)
-	// 4 unigrams + 3 bigrams, all Han.
-	if len(c) != 7 {
-		t.Errorf("Han features = %d, want 7", len(c))
+	groups := func() (n [numGroup]int) {
+		for h := range c {
+			n[h>>grpShift]++
+		}
+		return n
 	}
-	for h := range c {
-		if h>>grpShift != 2 {
-			t.Errorf("Han feature %x not in the Han group", h)
+	rawCounts("花呗还款", c)
+	// Han: 4 characters + 3 pairs; words: 花呗, 还款 (lex.Words).
+	if n := groups(); n != [numGroup]int{2, 0, 7} {
+		t.Errorf("Han features per group (word, char, Han) = %v, want [2 0 7]", n)
+	}
+	for _, w := range []string{"花呗", "还款"} {
+		if c[hashStr(nsWord, w)|grpWord] != 1 {
+			t.Errorf("no word feature for %q", w)
 		}
 	}
 	clear(c)
-	rawCounts("花呗 ok", c)
-	var words, chars int
-	for h := range c {
-		switch h >> grpShift {
-		case 0:
-			words++
-		case 1:
-			chars++
-		}
+	rawCounts("花呗怎么还款", c) // 怎么 is a stop word: no word feature
+	if n := groups(); n[0] != 2 || c[hashStr(nsWord, "怎么")|grpWord] != 0 {
+		t.Errorf("word features of 花呗怎么还款 = %d (怎么: %v), want 2 without 怎么", n[0], c[hashStr(nsWord, "怎么")|grpWord])
 	}
-	if words != 1 || chars != 3 { // "ok"; " ok", "ok ", " ok "
-		t.Errorf("mixed text: %d word and %d char features, want 1 and 3", words, chars)
+	clear(c)
+	rawCounts("花呗 ok", c)
+	// Words: 花呗, ok; chars: " ok", "ok ", " ok ".
+	if n := groups(); n[0] != 2 || n[1] != 3 {
+		t.Errorf("mixed text: %d word and %d char features, want 2 and 3", n[0], n[1])
+	}
+	// English text has no Han words: its features are as before.
+	clear(c)
+	rawCounts("my card", c)
+	if n := groups(); n != [numGroup]int{3, 12, 0} {
+		t.Errorf("English features per group = %v, want [3 12 0]", n)
 	}
 }
 
