@@ -76,8 +76,8 @@ func normalize(s string) string {
 // in the word group, its words as the one segmenter cuts them, stop words
 // left out (on the AFQMC FAQ sets +1 point of accuracy and +3.7 of top-3
 // over the characters alone). English words keep their form: the shared
-// stemmer lost accuracy on Banking77 (see docs/bot.md, "One reading of
-// words").
+// stemmer and stop words lost accuracy on Banking77 (see docs/bot.md,
+// "One reading of words").
 func rawCounts(text string, counts map[uint32]float64) {
 	n := normalize(text)
 	// Split Han characters into their own tokens.
