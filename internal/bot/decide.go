@@ -35,11 +35,11 @@ type plan struct {
 
 // decideAll works out what the bot does about a conversation's new contact
 // messages (in order) in an inbox with the bot on, with the model of the
-// current batch, and records the decisions through w in one transaction.
+// current batch, and records the decisions in one transaction (record).
 // The conversation is read once: each decision is checked against the
 // state its predecessors left when it is written (commitTx), so a second
 // unhelpful answer still hands off and nothing follows a hand-off.
-func (s *Service) decideAll(ctx context.Context, msgs []conversation.MessageEvent, mdl *model, w *planWriter) error {
+func (s *Service) decideAll(ctx context.Context, msgs []conversation.MessageEvent, mdl *model) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -64,7 +64,7 @@ func (s *Service) decideAll(ctx context.Context, msgs []conversation.MessageEven
 			plans = append(plans, p)
 		}
 	}
-	return w.commit(ctx, plans)
+	return s.record(ctx, plans)
 }
 
 // decide works out what the bot does about one contact message m of

@@ -53,7 +53,7 @@ type Options struct {
 	// Phraser, when set, phrases confident answers from the top articles.
 	Phraser Phraser
 	// Workers is how many conversations are handled at once (default 32);
-	// their decisions are recorded together (group commit).
+	// with intake as the Writer their decisions share its group commits.
 	Workers int
 	// MatchWorkers is how many questions are matched at once (default: one
 	// fewer than the cores Go uses, at least one), so that the bot's
@@ -68,8 +68,9 @@ type Options struct {
 	// Writer records the decisions (default: the conversations' Write).
 	Writer Writer
 	// Pressure, when set, makes the bot yield to intake: while more than
-	// YieldAbove messages wait for intake's writer, it starts no
-	// conversation's decisions, for at most maxYield at a time.
+	// YieldAbove (default 12) messages are being taken in, it starts no
+	// conversation's decisions, for at most maxYield at a time, and then
+	// handles one conversation at a time.
 	Pressure   Pressure
 	YieldAbove int
 }
@@ -116,7 +117,7 @@ func New(convs Conversations, decisions *DecisionStore, router Router, articles 
 		opts.Workers = 32
 	}
 	if opts.YieldAbove <= 0 {
-		opts.YieldAbove = 24
+		opts.YieldAbove = 12
 	}
 	if opts.Writer == nil {
 		opts.Writer = convs
@@ -214,19 +215,21 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
-	w := s.startWriter(ctx)
-	defer w.close()
 	sem := make(chan struct{}, s.opts.Workers)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
 	for _, id := range order {
-		s.yield(ctx)
+		// Under pressure the bot goes one conversation at a time, so what
+		// it adds to intake's transactions and the CPU comes in small
+		// pieces between acknowledgements rather than all at once.
+		one := s.yield(ctx)
 		sem <- struct{}{}
 		wg.Add(1)
+		done := make(chan struct{})
 		go func(msgs []conversation.MessageEvent) {
-			defer func() { <-sem; wg.Done() }()
-			if err := s.decideAll(ctx, msgs, mdl, w); err != nil {
+			defer func() { <-sem; wg.Done(); close(done) }()
+			if err := s.decideAll(ctx, msgs, mdl); err != nil {
 				if ctx.Err() != nil {
 					return // stopping: the events are delivered again after a restart
 				}
@@ -238,6 +241,9 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 				mu.Unlock()
 			}
 		}(byConv[id])
+		if one {
+			<-done
+		}
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -250,11 +256,12 @@ func (s *Service) Handle(ctx context.Context, events []bus.Event) error {
 }
 
 // yield waits while intake is saturated (Options.Pressure), for at most
-// maxYield: acknowledging messages comes before answering them. The wait
-// is a scheduling delay measured on the wall clock, not domain time.
-func (s *Service) yield(ctx context.Context) {
+// maxYield: acknowledging messages comes before answering them. It reports
+// whether intake was saturated. The wait is a scheduling delay measured on
+// the wall clock, not domain time.
+func (s *Service) yield(ctx context.Context) bool {
 	if s.opts.Pressure == nil || s.opts.Pressure.Waiting() <= s.opts.YieldAbove {
-		return
+		return false
 	}
 	deadline := time.Now().Add(maxYield)
 	t := time.NewTicker(yieldPoll)
@@ -262,10 +269,11 @@ func (s *Service) yield(ctx context.Context) {
 	for s.opts.Pressure.Waiting() > s.opts.YieldAbove && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
-			return
+			return true
 		case <-t.C:
 		}
 	}
+	return true
 }
 
 // SetBaseURL sets where article links point (the server's own address when

@@ -22,14 +22,18 @@ func TestYieldWaitsForIntake(t *testing.T) {
 
 	p.n.Store(4)
 	start := time.Now()
-	s.yield(ctx)
+	if s.yield(ctx) {
+		t.Error("yield with room reported a saturated intake")
+	}
 	if took := time.Since(start); took >= maxYield {
 		t.Errorf("yield with room took %v", took)
 	}
 
 	p.n.Store(50)
 	start = time.Now()
-	s.yield(ctx)
+	if !s.yield(ctx) {
+		t.Error("yield under a saturated intake did not report it")
+	}
 	if took := time.Since(start); took < maxYield {
 		t.Errorf("yield under a saturated intake returned after %v, want at least %v", took, maxYield)
 	}
