@@ -52,7 +52,7 @@ type Options struct {
 	Thresholds Thresholds
 	// Phraser, when set, phrases confident answers from the top articles.
 	Phraser Phraser
-	// Workers is how many conversations are handled at once (default 32);
+	// Workers is how many conversations are handled at once (default 8);
 	// with intake as the Writer their decisions share its group commits.
 	Workers int
 	// MatchWorkers is how many questions are matched at once (default: one
@@ -114,7 +114,7 @@ func New(convs Conversations, decisions *DecisionStore, router Router, articles 
 		opts.Thresholds.Suggest = DefaultThresholds.Suggest
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = 32
+		opts.Workers = 8
 	}
 	if opts.YieldAbove <= 0 {
 		opts.YieldAbove = 12
