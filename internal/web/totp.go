@@ -2,18 +2,34 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/huiying/huiying/internal/auth"
 )
 
-// beginTOTP starts two-factor enrollment: it answers the new secret and
-// its otpauth:// URL; nothing changes at sign-in until confirmTOTP.
+// totpEnrollment is the answer of POST /api/v1/me/totp.
+type totpEnrollment struct {
+	auth.TOTPEnrollment
+	// QRPNG is the otpauth:// URL as a QR code, a data:image/png URL, so a
+	// phone adds the account by scanning instead of typing the secret.
+	QRPNG string `json:"qr_png"`
+}
+
+// beginTOTP starts two-factor enrollment: it answers the new secret, its
+// otpauth:// URL and that URL's QR code; nothing changes at sign-in until
+// confirmTOTP.
 func (s *Server) beginTOTP(w http.ResponseWriter, r *http.Request) {
 	e, err := s.Auth.BeginTOTP(r.Context(), agentFrom(r).ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	img, err := qrDataURL(e.OTPAuthURL)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, e)
+	writeJSON(w, http.StatusOK, totpEnrollment{e, img})
 }
 
 // confirmTOTP turns two-factor sign-in on with a code from the app, and

@@ -1,10 +1,12 @@
 // Two-factor enrollment: required for admins before anything else works
 // (the server answers 403 totp_setup_required until it is done). Shows the
-// otpauth:// URL and the secret as text, asks for a code, then shows the
-// recovery codes once.
+// otpauth:// URL as a QR code (rendered by the server) and as text with the
+// secret, asks for a code, then shows the recovery codes once, to copy or
+// download as a text file.
 import { h, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, errorText } from '../api.js';
+import { state } from '../state.js';
 import { messageBox, copyButton } from './common.js';
 
 export function mountTotpSetup(container, { onDone, onSignOut, langButton }) {
@@ -30,6 +32,7 @@ export function mountTotpSetup(container, { onDone, onSignOut, langButton }) {
       h('ol', { class: 'totp-steps' },
         h('li', {}, t('totp.step1')),
         h('li', {}, t('totp.step2'),
+          e.qr_png ? h('img', { class: 'totp-qr', src: e.qr_png, alt: t('totp.qrAlt'), 'data-testid': 'totp-qr' }) : null,
           h('div', { class: 'field' }, h('p', { class: 'snippet-label' }, t('totp.url')),
             h('code', { class: 'secret-value', 'data-testid': 'totp-url' }, e.otpauth_url), ' ',
             copyButton(e.otpauth_url, t('common.copy'), { 'aria-label': t('totp.copyUrl') })),
@@ -59,11 +62,17 @@ export function mountTotpSetup(container, { onDone, onSignOut, langButton }) {
 
   function showCodes(codes) {
     const text = codes.join('\n');
+    const email = (state.me && state.me.email) || '';
+    // A data: URL, not a blob: one, so the file can be checked under the
+    // console's Content-Security-Policy (connect-src 'self').
+    const fileURL = 'data:text/plain;charset=utf-8,' +
+      encodeURIComponent(t('totp.codesFile', { email }) + '\n\n' + text + '\n');
     const done = h('button', { type: 'button', class: 'btn primary wide', 'data-testid': 'totp-done', onclick: onDone }, t('totp.done'));
     step.replaceChildren(h('div', { class: 'secret', role: 'status' },
       h('p', { class: 'secret-title' }, t('totp.codesTitle')),
       h('ul', { class: 'recovery-codes', 'data-testid': 'totp-recovery-codes' }, codes.map((c) => h('li', {}, h('code', {}, c)))),
-      copyButton(text, t('totp.copyCodes')),
+      copyButton(text, t('totp.copyCodes')), ' ',
+      h('a', { class: 'btn small', href: fileURL, download: 'huiying-recovery-codes.txt', 'data-testid': 'totp-download-codes' }, t('totp.downloadCodes')),
       h('p', { class: 'hint' }, t('totp.codesOnce'))),
     done);
     done.focus();
