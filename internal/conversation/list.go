@@ -10,6 +10,8 @@ import (
 
 // Filter selects conversations for an inbox view. Empty fields match all.
 type Filter struct {
+	// Status is one status or several joined by commas ("open,pending",
+	// the console's default: what waits on someone).
 	Status     Status
 	InboxID    string
 	TeamID     string
@@ -17,24 +19,46 @@ type Filter struct {
 	Unassigned bool
 	ContactID  string
 	Tag        string
-	Before     int64 // last_activity_at in ms, for paging; 0 = from the newest
+	Query      string // search text (see search.go)
+	Before     int64  // last_activity_at in ms, for paging; 0 = from the newest
 	Limit      int
 }
 
-// List returns conversations matching f, newest activity first, and the
-// total number of matches.
-func (s *Store) List(ctx context.Context, f Filter) ([]Conversation, int, error) {
-	if f.Status != "" && !f.Status.Valid() {
-		return nil, 0, apperr.New(apperr.Invalid, "unknown status %q (use open, pending, snoozed, resolved or closed)", f.Status)
+// statuses splits f.Status into its statuses, checking each.
+func (f Filter) statuses() ([]Status, error) {
+	if f.Status == "" {
+		return nil, nil
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
+	var out []Status
+	for _, p := range strings.Split(string(f.Status), ",") {
+		s := Status(strings.TrimSpace(p))
+		if !s.Valid() {
+			return nil, apperr.New(apperr.Invalid, "unknown status %q (use open, pending, snoozed, resolved or closed, or several joined by commas)", s)
+		}
+		out = append(out, s)
 	}
-	var where []string
+	return out, nil
+}
+
+// where is the WHERE clause (empty or starting with " WHERE ") and its
+// arguments for every field of f but the assignee ones when withAssignee
+// is false (the counts split by assignee themselves) and paging.
+func (s *Store) where(f Filter, withAssignee bool) (string, []any, error) {
+	sts, err := f.statuses()
+	if err != nil {
+		return "", nil, err
+	}
+	var conds []string
 	var args []any
-	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
-	if f.Status != "" {
-		add("status = ?", string(f.Status))
+	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
+	if len(sts) == 1 {
+		add("status = ?", string(sts[0]))
+	} else if len(sts) > 1 {
+		a := make([]any, len(sts))
+		for i, st := range sts {
+			a[i] = string(st)
+		}
+		add("status IN ("+placeholders(len(sts))+")", a...)
 	}
 	if f.InboxID != "" {
 		add("inbox_id = ?", f.InboxID)
@@ -42,10 +66,10 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Conversation, int, error)
 	if f.TeamID != "" {
 		add("team_id = ?", f.TeamID)
 	}
-	if f.AssigneeID != "" {
+	if withAssignee && f.AssigneeID != "" {
 		add("assignee_id = ?", f.AssigneeID)
 	}
-	if f.Unassigned {
+	if withAssignee && f.Unassigned {
 		add("assignee_id IS NULL")
 	}
 	if f.ContactID != "" {
@@ -54,9 +78,28 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Conversation, int, error)
 	if f.Tag != "" {
 		add("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = conversations.id AND t.tag = ?)", f.Tag)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	if q := strings.TrimSpace(f.Query); q != "" {
+		cond, a, err := searchCond(s.db.Dialect, q)
+		if err != nil {
+			return "", nil, err
+		}
+		add(cond, a...)
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// List returns conversations matching f, newest activity first, and the
+// total number of matches.
+func (s *Store) List(ctx context.Context, f Filter) ([]Conversation, int, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	cond, args, err := s.where(f, true)
+	if err != nil {
+		return nil, 0, err
 	}
 	var total int
 	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM conversations"+cond, args...).Scan(&total); err != nil {
