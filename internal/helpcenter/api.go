@@ -6,7 +6,6 @@ import (
 
 	"github.com/huiying/huiying/internal/apperr"
 	"github.com/huiying/huiying/internal/kb"
-	"github.com/huiying/huiying/internal/lex"
 	"github.com/huiying/huiying/internal/web/httpx"
 )
 
@@ -31,16 +30,15 @@ func (c *Center) publicArticles(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"articles": as})
 }
 
-// publicSearch answers GET /api/v1/public/kb/search?q=…&locale=…&limit=….
-// Without a locale, a query holding Chinese searches zh-CN, any other en.
+// publicSearch answers GET /api/v1/public/kb/search?q=…&locale=…&lang=…&limit=….
+// With a locale it searches that locale alone. Without one it searches
+// every locale, the query's own language first, and answers each article
+// in the reader's language (?lang=, else the query's) where it exists.
 func (c *Center) publicSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	query, locale := q.Get("q"), q.Get("locale")
-	if locale == "" {
-		locale = "en"
-		if lex.HasHan(query) {
-			locale = "zh-CN"
-		}
+	query, locale, reader := q.Get("q"), q.Get("locale"), q.Get("lang")
+	if reader == "" {
+		reader = kb.QueryLocale(query)
 	}
 	limit := 0
 	if v := q.Get("limit"); v != "" {
@@ -51,7 +49,13 @@ func (c *Center) publicSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	rs, err := c.search.Query(r.Context(), locale, query, limit)
+	var rs []kb.Result
+	var err error
+	if locale != "" {
+		rs, err = c.search.Query(r.Context(), locale, query, limit)
+	} else {
+		rs, err = c.search.ForReader(r.Context(), reader, query, limit)
+	}
 	if err != nil {
 		c.fail(w, r, err)
 		return

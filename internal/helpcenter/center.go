@@ -6,6 +6,7 @@
 package helpcenter
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"log/slog"
@@ -27,13 +28,17 @@ type Deps struct {
 	// HTTP edge (apperr codes mapped to statuses, internal errors logged
 	// once). Pages show their errors as pages of their own.
 	Fail func(w http.ResponseWriter, r *http.Request, err error)
+	// ChatURL answers where "Still need help?" sends the reader: the chat
+	// page of a web-chat inbox, or "" when there is none (nil: never).
+	ChatURL func(ctx context.Context) (string, error)
 }
 
 // Center serves the help center.
 type Center struct {
-	log  *slog.Logger
-	kb   *kb.Store
-	fail func(w http.ResponseWriter, r *http.Request, err error)
+	log     *slog.Logger
+	kb      *kb.Store
+	fail    func(w http.ResponseWriter, r *http.Request, err error)
+	chatURL func(ctx context.Context) (string, error)
 	// pages are the parsed templates; search is the index, which owns the
 	// Chinese dictionary, loaded on first use.
 	pages  map[string]*template.Template
@@ -52,7 +57,7 @@ type Route struct {
 // parse, which the tests catch.
 func New(d Deps) *Center {
 	base := template.Must(template.New("layout.html").ParseFS(templateFS, "templates/layout.html"))
-	c := &Center{log: d.Log, kb: d.KB, fail: d.Fail, pages: map[string]*template.Template{},
+	c := &Center{log: d.Log, kb: d.KB, fail: d.Fail, chatURL: d.ChatURL, pages: map[string]*template.Template{},
 		search: kb.NewSearch(d.KB), css: newAsset(cssFile)}
 	for _, name := range []string{"index", "article", "search", "message"} {
 		c.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))

@@ -25,6 +25,9 @@ type page struct {
 	Article    *helpArticle
 	Results    []helpResult
 	Message    string
+	// ChatURL opens the chat with support, for "Still need help?" (empty
+	// when there is no web-chat inbox).
+	ChatURL string
 }
 
 type link struct{ Label, URL string }
@@ -55,6 +58,14 @@ func newPage(lang, title string) page {
 // render writes a help page with the same security headers as the
 // static pages: no inline script or style, never framed.
 func (c *Center) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	if c.chatURL != nil {
+		u, err := c.chatURL(r.Context())
+		if err != nil && r.Context().Err() == nil {
+			// The page is still useful without the link: log and go on.
+			c.log.Warn("help page: find the chat to link to", "path", r.URL.Path, "err", err)
+		}
+		p.ChatURL = u
+	}
 	var buf bytes.Buffer
 	if err := c.pages[name].ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		c.log.Error("render help page", "page", name, "path", r.URL.Path, "err", err)
@@ -190,7 +201,9 @@ func (c *Center) voteForm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, articleURL(locale, id)+"?voted=1#feedback", http.StatusSeeOther)
 }
 
-// searchPage shows the search results for ?q= in the page language.
+// searchPage shows the search results for ?q=. The query's language
+// decides where its words can match, not the page's: an English page finds
+// the article for "转账没到账", and shows it in English where it exists.
 func (c *Center) searchPage(w http.ResponseWriter, r *http.Request) {
 	lang := httpx.Lang(r)
 	q := r.URL.Query().Get("q")
@@ -203,7 +216,7 @@ func (c *Center) searchPage(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusOK, "search", p)
 		return
 	}
-	rs, err := c.search.Query(r.Context(), lang, q, 20)
+	rs, err := c.search.ForReader(r.Context(), lang, q, 20)
 	switch {
 	case apperr.Is(err, apperr.Invalid):
 		p.Message = p.T["query_too_long"]
