@@ -14,6 +14,9 @@ const (
 	OutcomeQuiet     = "quiet"     // a person has the conversation
 	OutcomeChosen    = "chosen"    // the visitor picked a suggestion
 	OutcomeGreeted   = "greeted"   // a bare greeting, answered with one
+	// OutcomeNotSolved: an answer was marked not solved and nothing else
+	// was close; the reply offers "ask another way" and "talk to a person".
+	OutcomeNotSolved = "not_solved"
 )
 
 // Feedback values.
@@ -46,6 +49,13 @@ type Decision struct {
 	ReplySeq  int64     `json:"reply_seq,omitempty"`
 	Feedback  string    `json:"feedback,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// afterNotSolved reports the decision of a reply to "not solved" (keyed by
+// the unhelpful message, so its message seq is negative): its message has
+// the buttons "ask another way" and "talk to a person".
+func (d Decision) afterNotSolved() bool {
+	return d.MessageSeq < 0 && (d.Outcome == OutcomeSuggested || d.Outcome == OutcomeNotSolved)
 }
 
 // The outcome column holds "handoff:<reason>" for hand-offs.

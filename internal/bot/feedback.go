@@ -13,6 +13,9 @@ const (
 	ActionSolved    = "solved"     // the answer solved it
 	ActionNotSolved = "not_solved" // the answer (or every suggestion) did not help
 	ActionChoose    = "choose"     // one of the suggestions, by article id
+	// After "not solved" the reply offers two more buttons.
+	ActionRephrase = "rephrase" // ask another way: the bot asks for other words
+	ActionHandoff  = "handoff"  // talk to a person: the hand-off of a request
 )
 
 // FeedbackRequest is a contact's click on a bot message's button.
@@ -25,14 +28,16 @@ type FeedbackRequest struct {
 }
 
 // Feedback records the contact's answer to a bot message and replies: a
-// thank-you (and the conversation resolved) when solved; other suggestions,
-// a request to rephrase, or a hand-off after two unhelpful answers when not;
-// the chosen article for a suggestion.
+// thank-you (and the conversation resolved) when solved; when not, a hand-off
+// after two unhelpful answers, else a reply offering the other suggestions
+// (if any) and the buttons "ask another way" and "talk to a person"; the
+// chosen article for a suggestion; a request for other words, or the
+// hand-off of a request, for those two buttons.
 func (s *Service) Feedback(ctx context.Context, r FeedbackRequest) error {
 	switch r.Action {
-	case ActionSolved, ActionNotSolved, ActionChoose:
+	case ActionSolved, ActionNotSolved, ActionChoose, ActionRephrase, ActionHandoff:
 	default:
-		return apperr.New(apperr.Invalid, "unknown action %q (use solved, not_solved or choose)", r.Action)
+		return apperr.New(apperr.Invalid, "unknown action %q (use solved, not_solved, choose, rephrase or handoff)", r.Action)
 	}
 	if r.Action == ActionChoose && r.ArticleID == "" {
 		return apperr.New(apperr.Invalid, "choose needs article_id")
@@ -79,6 +84,18 @@ func (s *Service) Feedback(ctx context.Context, r FeedbackRequest) error {
 			return err
 		case ActionChoose:
 			return s.answerChosen(ctx, tx, c, d, r.ArticleID, mdl)
+		case ActionRephrase:
+			_, err := s.say(ctx, tx, c.ID, rephraseBody(d.Locale), Meta{Kind: "rephrase"})
+			return err
+		case ActionHandoff:
+			// The same hand-off as typing "agent", keyed by the message
+			// whose button asked for it.
+			nd := Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: -d.ReplySeq, Question: d.Question,
+				Locale: d.Locale, Outcome: OutcomeHandoff, Reason: ReasonRequest, CreatedAt: s.convs.Now().UTC()}
+			if _, err := s.decisions.insertTx(ctx, tx, &nd); err != nil {
+				return err
+			}
+			return s.handoffTx(ctx, tx, c, &nd, ReasonRequest, nil)
 		}
 		return s.notSolved(ctx, tx, c, d, mdl)
 	})
@@ -96,6 +113,10 @@ func checkAction(d Decision, r FeedbackRequest, mdl *model) error {
 	case ActionNotSolved:
 		if !answer && d.Outcome != OutcomeSuggested {
 			return apperr.New(apperr.Invalid, "this bot message has no solved / not solved buttons")
+		}
+	case ActionRephrase, ActionHandoff:
+		if !d.afterNotSolved() {
+			return apperr.New(apperr.Invalid, "this bot message has no \"ask another way\" / \"talk to a person\" buttons")
 		}
 	case ActionChoose:
 		if d.Outcome != OutcomeSuggested {
@@ -154,25 +175,25 @@ func (s *Service) notSolved(ctx context.Context, tx *store.Tx, c conversation.Co
 	if err := s.countUnhelpful(ctx, tx, c); err != nil {
 		return err
 	}
-	except := d.ArticleID
-	if d.Outcome == OutcomeSuggested {
-		except = "\x00" // every suggestion was refused: ask to rephrase
-	}
+	// The reply offers the other candidates of an answer (none after
+	// refused suggestions) beside "ask another way" and "talk to a person";
+	// its decision, keyed by the message marked unhelpful, takes the clicks.
 	var refs []ArticleRef
 	if d.Outcome != OutcomeSuggested {
-		refs = s.suggestions(mdl, d.Candidates, d.Locale, except)
+		refs = s.suggestions(mdl, d.Candidates, d.Locale, d.ArticleID)
 	}
-	if len(refs) == 0 {
-		_, err := s.say(ctx, tx, c.ID, notSolvedBody(d.Locale), Meta{Kind: "no_answer"})
-		return err
+	nd := Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: -d.ReplySeq, Question: d.Question,
+		Locale: d.Locale, Candidates: d.Candidates, Confidence: d.Confidence, Outcome: OutcomeNotSolved,
+		CreatedAt: s.convs.Now().UTC()}
+	body := notSolvedBody(d.Locale)
+	if len(refs) > 0 {
+		nd.Outcome, body = OutcomeSuggested, notSolvedSuggestionsBody(d.Locale, refs)
 	}
-	seq, err := s.say(ctx, tx, c.ID, suggestionsBody(d.Locale, refs), Meta{Kind: "suggestions", Articles: refs})
+	seq, err := s.say(ctx, tx, c.ID, body, Meta{Kind: "not_solved", Articles: refs})
 	if err != nil {
 		return err
 	}
-	nd := Decision{ConversationID: c.ID, InboxID: c.InboxID, MessageSeq: -d.ReplySeq, Question: d.Question,
-		Locale: d.Locale, Candidates: d.Candidates, Confidence: d.Confidence, Outcome: OutcomeSuggested,
-		ReplySeq: seq, CreatedAt: s.convs.Now().UTC()}
+	nd.ReplySeq = seq
 	_, err = s.decisions.insertTx(ctx, tx, &nd)
 	return err
 }

@@ -98,3 +98,65 @@ func TestBotFeedbackBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestBotNotSolvedOffersAnotherWayOrAPerson: after "not solved" the reply
+// has the buttons "ask another way" (the bot asks for other words) and
+// "talk to a person" (the hand-off of a request, as typing "agent"); they
+// are refused on other messages and answer once.
+func TestBotNotSolvedOffersAnotherWayOrAPerson(t *testing.T) {
+	eachBotServer(t, func(t *testing.T, s *apptest.Server) {
+		notSolved := func(t *testing.T) (string, string, message) {
+			convID, tok := s.StartConversation(t)
+			s.Send(t, convID, tok, "q1", "How do I back up my seed phrase?")
+			ans := waitBot(t, s, convID, 1)
+			if ans.Meta.Kind != "answer" {
+				t.Fatalf("first reply = %+v, want an answer", ans)
+			}
+			// The answer itself has no such buttons.
+			feedback(t, s, convID, tok, ans.Seq, "handoff", "", http.StatusBadRequest)
+			feedback(t, s, convID, tok, ans.Seq, "rephrase", "", http.StatusBadRequest)
+			feedback(t, s, convID, tok, ans.Seq, "not_solved", "", http.StatusOK)
+			m := waitBot(t, s, convID, 2)
+			if m.Meta.Kind != "not_solved" || !strings.Contains(m.Body, "talk to a person") {
+				t.Fatalf("reply to not solved = %+v", m)
+			}
+			return convID, tok, m
+		}
+
+		t.Run("talk to a person", func(t *testing.T) {
+			convID, tok, m := notSolved(t)
+			feedback(t, s, convID, tok, m.Seq, "handoff", "", http.StatusOK)
+			h := waitBot(t, s, convID, 3)
+			if h.Meta.Kind != "handoff" || h.Meta.Reason != bot.ReasonRequest || h.Meta.QueuePosition < 1 {
+				t.Fatalf("after talk to a person: %+v", h)
+			}
+			c := getConv(t, s, convID)
+			if c.Attributes[bot.AttrHandoff] != bot.ReasonRequest || c.Status != "open" {
+				t.Fatalf("conversation after talk to a person = %+v", c)
+			}
+			var offered, handoff bool
+			for _, d := range decisions(t, s, convID) {
+				offered = offered || (d.ReplySeq == m.Seq && d.Feedback == bot.ActionHandoff)
+				handoff = handoff || (d.Outcome == bot.OutcomeHandoff && d.Reason == bot.ReasonRequest && d.ReplySeq == h.Seq)
+			}
+			if !offered || !handoff {
+				t.Fatalf("decisions = %+v, want the click and the hand-off logged", decisions(t, s, convID))
+			}
+			// One answer per message.
+			feedback(t, s, convID, tok, m.Seq, "rephrase", "", http.StatusConflict)
+		})
+
+		t.Run("ask another way", func(t *testing.T) {
+			convID, tok, m := notSolved(t)
+			feedback(t, s, convID, tok, m.Seq, "rephrase", "", http.StatusOK)
+			r := waitBot(t, s, convID, 3)
+			if r.Meta.Kind != "rephrase" || !strings.Contains(r.Body, "in other words") {
+				t.Fatalf("after ask another way: %+v", r)
+			}
+			if c := getConv(t, s, convID); c.Attributes[bot.AttrHandoff] != "" {
+				t.Fatalf("ask another way handed off: %+v", c)
+			}
+			feedback(t, s, convID, tok, m.Seq, "handoff", "", http.StatusConflict)
+		})
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/kb"
 )
@@ -47,22 +46,18 @@ func ref(base string, a kb.Article) ArticleRef {
 	return ArticleRef{ID: a.ID, Locale: a.Locale, Title: a.Title, URL: ArticleURL(base, a)}
 }
 
-// maxAnswerRunes keeps an article answer short enough for a chat bubble; the
-// link leads to the whole article.
-const maxAnswerRunes = 1500
+// maxAnswerRunes bounds the part of an article an answer quotes: a chat
+// bubble holds a few hundred characters comfortably; the link leads to the
+// whole article.
+const maxAnswerRunes = 400
 
-// answerBody is the text of an article answer: title, body and link.
+// answerBody is the Markdown of an article answer: the title, the
+// article's first useful part (leadPart), a link to the whole article and
+// the question the buttons answer.
 func answerBody(a kb.Article, url string) string {
-	body := a.Body
-	if utf8.RuneCountInString(body) > maxAnswerRunes {
-		r := []rune(body)
-		body = strings.TrimSpace(string(r[:maxAnswerRunes])) + "…"
-	}
-	more := "Read the full article: "
-	if a.Locale == LocaleZH {
-		more = "查看完整文章："
-	}
-	return a.Title + "\n\n" + body + "\n\n" + more + url + "\n\n" + pick(a.Locale, "这解决了您的问题吗？", "Did this solve your problem?")
+	return "**" + a.Title + "**\n\n" + leadPart(a.Body, maxAnswerRunes) + "\n\n" +
+		"[" + pick(a.Locale, "查看完整文章", "Read the full article") + "](" + url + ")\n\n" +
+		pick(a.Locale, "这解决了您的问题吗？", "Did this solve your problem?")
 }
 
 func pick(locale, zh, en string) string {
@@ -123,8 +118,26 @@ func solvedBody(locale string) string {
 }
 
 func notSolvedBody(locale string) string {
-	return pick(locale, "抱歉没能解决。请换个说法描述您的问题，或回复“人工”联系客服。",
-		"Sorry that didn't solve it. Please describe the problem in other words, or type \"agent\" to reach a person.")
+	return pick(locale, "抱歉没能解决。您可以换个说法再问一次，或者转人工客服。",
+		"Sorry that didn't solve it. You can ask in other words, or talk to a person.")
+}
+
+// notSolvedSuggestionsBody offers the other candidates after "not solved",
+// beside the buttons to ask another way or talk to a person.
+func notSolvedSuggestionsBody(locale string, refs []ArticleRef) string {
+	var b strings.Builder
+	b.WriteString(pick(locale, "抱歉没能解决。是下面这些问题吗？", "Sorry that didn't solve it. Is it one of these?"))
+	for i, r := range refs {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, r.Title)
+	}
+	b.WriteString("\n\n" + pick(locale, "都不是的话，您可以换个说法再问一次，或者转人工客服。",
+		"If none fits, you can ask in other words, or talk to a person."))
+	return b.String()
+}
+
+func rephraseBody(locale string) string {
+	return pick(locale, "好的，请换个说法描述您的问题，例如 App 上显示的提示、所用的网络和币种。",
+		"OK, tell me in other words, for example what the app shows, and which network and token.")
 }
 
 func greetingBody(locale string) string {

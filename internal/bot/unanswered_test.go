@@ -54,6 +54,34 @@ func TestUnansweredQuestionsAreGrouped(t *testing.T) {
 		if loans == nil {
 			t.Fatalf("the two loan questions are not one group: %+v", out.Groups)
 		}
+		for _, g := range out.Groups {
+			if g.Kind != bot.GroupNoArticle || len(g.Articles) != 0 {
+				t.Errorf("group %+v: want kind no_article without articles", g)
+			}
+		}
+
+		// An answer marked not solved is listed apart, with its article.
+		convID, tok := s.StartConversation(t)
+		s.Send(t, convID, tok, "q", "How do I back up my seed phrase?")
+		ans := waitBot(t, s, convID, 1)
+		feedback(t, s, convID, tok, ans.Seq, "not_solved", "", http.StatusOK)
+		waitBot(t, s, convID, 2)
+		s.JSON(t, "GET", "/api/v1/bot/unanswered?days=7", s.AdminToken, nil, http.StatusOK, &out)
+		var notHelpful []bot.Group
+		for _, g := range out.Groups {
+			if g.Kind == bot.GroupNotHelpful {
+				notHelpful = append(notHelpful, g)
+			}
+		}
+		if len(notHelpful) != 1 {
+			t.Fatalf("groups after a not-solved answer = %+v, want one not_helpful group", out.Groups)
+		}
+		nh := notHelpful[0]
+		if nh.Count != 1 || nh.Label != "How do I back up my seed phrase?" || len(nh.Articles) != 1 ||
+			nh.Articles[0].ID != ans.Meta.Articles[0].ID || !strings.Contains(nh.Articles[0].URL, "/help/en/"+nh.Articles[0].ID) ||
+			nh.Articles[0].Title == "" {
+			t.Fatalf("not-helpful group = %+v, want the question with the article %+v", nh, ans.Meta.Articles)
+		}
 
 		// Agents may not see it; bad days are refused.
 		agent := s.CreateAgent(t, "agent@example.com", "Agent", "agent")

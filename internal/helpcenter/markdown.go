@@ -9,10 +9,16 @@ import (
 )
 
 // The Markdown the help center renders: "#" headings, paragraphs, "-" and
-// "1." lists, **bold**, `code` and [links](https://…). Everything else is
-// shown as text. Every piece of text is escaped, and a link is kept only
-// when it is an absolute http(s) URL, so an article can never put markup
-// or script into the page.
+// "1." lists, **bold**, *emphasis*, `code` and [links](https://…). Everything
+// else is shown as text. Every piece of text is escaped, and a link is kept
+// only when it is an absolute http(s) URL or a path on this site ("/help/…"),
+// so an article can never put markup or script into the page.
+//
+// The chat and the console render bot messages with the same subset in the
+// browser (internal/channel/webchat/static/chat/markdown.js, one module for
+// both). Both are held to the cases in testdata/markdown.json: this package's
+// TestRenderMarkdown and the browser test TestMarkdownSameInBrowser
+// (internal/web/uitest).
 var (
 	mdHeadingLine = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
 	mdBulletLine  = regexp.MustCompile(`^\s*[-*+]\s+(.*)$`)
@@ -85,8 +91,9 @@ func renderMarkdown(md string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// renderInline renders bold, code and links inside one block. depth stops
-// a link inside a link or bold inside bold.
+// renderInline renders bold, emphasis, code and links inside one block.
+// depth stops a link inside a link, bold inside bold and emphasis inside
+// emphasis.
 func renderInline(s string, depth int) string {
 	var b strings.Builder
 	plain := 0 // start of the text not yet written
@@ -109,6 +116,14 @@ func renderInline(s string, depth int) string {
 				plain = i
 				continue
 			}
+		case s[i] == '*' && depth&4 == 0:
+			if j := emphasisEnd(s[i:]); j > 0 {
+				emit(i)
+				b.WriteString("<em>" + renderInline(s[i+1:i+j], depth|4) + "</em>")
+				i += j + 1
+				plain = i
+				continue
+			}
 		case s[i] == '[' && depth&2 == 0:
 			if text, href, n, ok := parseLink(s[i:]); ok {
 				emit(i)
@@ -127,6 +142,25 @@ func renderInline(s string, depth int) string {
 	}
 	emit(len(s))
 	return b.String()
+}
+
+// emphasisEnd returns the index in s of the "*" closing the single "*"
+// that opens s, or -1: the opening mark has no space after it, the closing
+// one none before it, and "**" pairs inside are bold, not a close.
+func emphasisEnd(s string) int {
+	if len(s) < 3 || s[1] == '*' || s[1] == ' ' {
+		return -1
+	}
+	for j := 2; j < len(s); j++ {
+		switch {
+		case s[j] != '*':
+		case j+1 < len(s) && s[j+1] == '*':
+			j++ // a "**" pair
+		case s[j-1] != ' ':
+			return j
+		}
+	}
+	return -1
 }
 
 // parseLink reads "[text](href)" at the start of s and returns its parts
@@ -158,8 +192,9 @@ func parseLink(s string) (text, href string, n int, ok bool) {
 	return s[1:close], strings.TrimSpace(s[close+2 : close+2+end]), close + 3 + end, true
 }
 
-// safeHref accepts only absolute http and https URLs without spaces,
-// quotes or control characters.
+// safeHref accepts only absolute http and https URLs and paths on this site
+// ("/help/en/…", not "//host"), without spaces, quotes or control
+// characters.
 func safeHref(href string) bool {
 	if href == "" || strings.ContainsAny(href, " \t\r\n\"'<>\\`") {
 		return false
@@ -168,6 +203,9 @@ func safeHref(href string) bool {
 		if r < 0x20 || r == 0x7f {
 			return false
 		}
+	}
+	if strings.HasPrefix(href, "/") {
+		return !strings.HasPrefix(href, "//")
 	}
 	u, err := url.Parse(href)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""

@@ -24,6 +24,8 @@ const STRINGS = {
     botSolved: "Solved",
     botNotSolved: "Not solved",
     botNone: "None of these",
+    botRephrase: "Ask another way",
+    botHandoff: "Talk to a person",
     sending: "Sending…",
     uploading: "Uploading… {pct}%",
     delivered: "Delivered",
@@ -49,6 +51,12 @@ const STRINGS = {
     errNetwork: "No connection.",
     errGeneric: "Something went wrong.",
     conversationReset: "Your previous conversation is no longer available. A new one will start with your next message.",
+    askName: "May we know your name? It is optional.",
+    askNameLabel: "Your name",
+    askNamePlaceholder: "Your name",
+    askNameSave: "Save",
+    askNameSkip: "Skip",
+    askNameThanks: "Thanks, {name}!",
   },
   "zh-CN": {
     docTitle: "在线客服",
@@ -70,6 +78,8 @@ const STRINGS = {
     botSolved: "已解决",
     botNotSolved: "未解决",
     botNone: "都不是",
+    botRephrase: "换个说法问",
+    botHandoff: "转人工客服",
     sending: "发送中…",
     uploading: "上传中… {pct}%",
     delivered: "已送达",
@@ -95,10 +105,27 @@ const STRINGS = {
     errNetwork: "网络未连接。",
     errGeneric: "出现问题，请稍后重试。",
     conversationReset: "之前的会话已不可用。发送下一条消息时将开始新的会话。",
+    askName: "方便告诉我们怎么称呼您吗？（可不填）",
+    askNameLabel: "您的称呼",
+    askNamePlaceholder: "您的称呼",
+    askNameSave: "保存",
+    askNameSkip: "跳过",
+    askNameThanks: "谢谢，{name}！",
   },
 };
 
 export const LANGS = Object.keys(STRINGS);
+
+// detectLang returns the language a visitor's message is written in, as
+// the bot reads it (internal/bot DetectLocale): "zh-CN" when it has a Han
+// character, "en" when it has a word of Latin letters, else "" (digits,
+// emoji, a pasted address or hash: no sign of a language).
+export function detectLang(text) {
+  const s = String(text || "");
+  if (/\p{Script=Han}/u.test(s)) return "zh-CN";
+  if (/(^|[^A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])/.test(s)) return "en";
+  return "";
+}
 
 // pickLang returns "en" or "zh-CN".
 export function pickLang(search = location.search, navLangs = navigator.languages || [navigator.language]) {

@@ -7,6 +7,7 @@ import { el, icon, timeEl, formatSize, avatarColor, initials, appendLinkified } 
 import { attachmentURL } from "./http.js";
 import { state, bySeq, byCid, outbox, scheduleSave, saveSession } from "./session.js";
 import { botActions } from "./bot.js";
+import { renderMarkdown } from "./markdown.js";
 import { retryEntry, removeEntry } from "./outbox.js";
 import { hideAgentTyping, postToParent } from "./ui.js";
 
@@ -86,7 +87,13 @@ function buildBubble(e, m, dir) {
     bubble.appendChild(box);
   }
   const body = e.file ? "" : (e.message ? m.body : e.body) || "";
-  if (body) {
+  if (body && dir === "bot") {
+    // The bot writes the help center's Markdown subset: bold, lists, links.
+    const d = el("div", "hy-body hy-md");
+    d.setAttribute("data-testid", "message-body");
+    d.appendChild(renderMarkdown(body, { text: linkified, target: "_blank" }));
+    bubble.appendChild(d);
+  } else if (body) {
     const p = el("p", "hy-body");
     p.setAttribute("data-testid", "message-body");
     if (dir === "inbound") p.textContent = body;
@@ -96,6 +103,12 @@ function buildBubble(e, m, dir) {
     bubble.appendChild(el("p", "hy-body", ""));
   }
   return bubble;
+}
+
+function linkified(text) {
+  const f = document.createDocumentFragment();
+  appendLinkified(f, text);
+  return [f];
 }
 
 export function buildEntryElement(e) {

@@ -6,6 +6,8 @@ import { t, fmtDateTime, fmtMsgTime, fmtSize } from '../i18n.js';
 import { api, apiPath, qs } from '../api.js';
 import { state, agentById, markSeen } from '../state.js';
 import { linkifyWallet } from '../wallet.js';
+// One Markdown renderer for bot messages, the chat's (served from /static/chat/).
+import { renderMarkdown } from '../../chat/markdown.js';
 import { contactName } from './conversation-data.js';
 import { reloadBotSoon } from './conversation-side.js';
 
@@ -81,9 +83,19 @@ function renderMessage(v, m) {
       h('span', { class: 'msg-author' }, authorName(v, m)),
       label ? h('span', { class: 'msg-label' }, label) : null,
       time),
-    m.body ? h('div', { class: 'msg-body' }, linkifyWallet(m.body)) : null,
+    m.body ? messageBody(dir, m.body) : null,
     atts.length ? h('ul', { class: 'msg-atts' }, atts.map((a) => renderAttachment(v, a))) : null));
   return li;
+}
+
+// messageBody shows a bot message's Markdown (bold, lists, links) as the
+// visitor saw it; everything else is text with wallet links.
+function messageBody(dir, body) {
+  if (dir === 'bot') {
+    return h('div', { class: 'msg-body md', 'data-testid': 'message-markdown' },
+      renderMarkdown(body, { text: linkifyWallet, target: '_blank' }));
+  }
+  return h('div', { class: 'msg-body' }, linkifyWallet(body));
 }
 
 function scrollToBottom(v) {

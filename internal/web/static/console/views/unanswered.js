@@ -1,10 +1,11 @@
-// Unanswered questions: what users asked the bot that no article answered,
-// grouped by meaning, so supervisors can write the missing articles.
+// Unanswered questions: what users asked the bot that no article answered
+// (write one) or whose answer they marked not solved (improve the article,
+// linked), grouped by meaning, so supervisors can write or mend articles.
 import { h } from '../dom.js';
 import { t, getLang, fmtDateTime } from '../i18n.js';
 import { api, errorText, qs } from '../api.js';
 import { messageBox, pageHeading, select, field } from './common.js';
-import { canEditKB, writeArticle, localeLabel, KB_LOCALES } from './kb.js';
+import { canEditKB, writeArticle, localeLabel, articleHash, KB_LOCALES } from './kb.js';
 
 const DAYS = [7, 30, 90];
 // The period outlives one page view (a language switch rebuilds the page).
@@ -43,6 +44,8 @@ export function mountUnanswered(container) {
     const locale = KB_LOCALES.includes(g.locale) ? g.locale : '';
     const label = String(g.label || questions[0] || '');
     const n = Number(g.count) || 0;
+    const notHelpful = g.kind === 'not_helpful';
+    const arts = notHelpful && Array.isArray(g.articles) ? g.articles.filter((a) => a && typeof a.id === 'string' && a.id) : [];
     const write = h('button', {
       type: 'button', class: 'btn primary small', 'data-testid': 'unanswered-write',
       'aria-label': t('unanswered.writeLabel', { label }),
@@ -57,8 +60,15 @@ export function mountUnanswered(container) {
         h('div', { class: 'ua-main' },
           h('h2', { class: 'ua-label', lang: locale || null }, label),
           h('p', { class: 'ua-meta' },
+            h('span', { class: `badge ua-kind ua-kind-${notHelpful ? 'not-helpful' : 'no-article'}`, 'data-testid': 'unanswered-kind',
+              'data-kind': notHelpful ? 'not_helpful' : 'no_article' }, t(notHelpful ? 'unanswered.kindNotHelpful' : 'unanswered.kindNoArticle')), ' ',
             locale ? h('span', { class: 'badge kb-locale' }, localeLabel(locale)) : null, locale ? ' ' : null,
-            g.last_seen ? h('span', {}, t('unanswered.lastSeen', { when: fmtDateTime(g.last_seen) })) : null)),
+            g.last_seen ? h('span', {}, t('unanswered.lastSeen', { when: fmtDateTime(g.last_seen) })) : null),
+          arts.length ? h('p', { class: 'ua-articles', 'data-testid': 'unanswered-articles' },
+            t(arts.length === 1 ? 'unanswered.didNotHelpOne' : 'unanswered.didNotHelp'), ' ',
+            arts.map((a, i) => [i ? ', ' : null, h('a', {
+              href: articleHash(a.locale || locale || getLang(), a.id), 'data-testid': 'unanswered-article', 'data-article': a.id,
+            }, String(a.title || a.id))])) : null),
         h('div', { class: 'ua-actions' }, write)),
       questions.length ? h('details', { class: 'ua-samples', 'data-testid': 'unanswered-samples' },
         h('summary', {}, t('unanswered.samples', { n: questions.length })),
@@ -68,7 +78,8 @@ export function mountUnanswered(container) {
   function render(groups) {
     const sorted = [...groups].sort((a, b) => (Number(b.count) || 0) - (Number(a.count) || 0));
     list.replaceChildren(...sorted.map(group));
-    summary.textContent = sorted.length ? t('unanswered.summary', { n: sorted.length, days: chosen.days }) : '';
+    summary.textContent = sorted.length
+      ? t(sorted.length === 1 ? 'unanswered.summaryOne' : 'unanswered.summary', { n: sorted.length, days: chosen.days }) : '';
     if (!sorted.length) {
       list.append(h('li', { class: 'card ua-empty', 'data-testid': 'unanswered-empty' }, t('unanswered.none', { days: chosen.days })));
     }
