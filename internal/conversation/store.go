@@ -18,6 +18,9 @@ type Store struct {
 	now func() time.Time
 	// snoozed re-arms the Snoozer when Update snoozes a conversation.
 	snoozed func()
+	// keepUnassigned turns off assigning a conversation to the agent who
+	// first replies (SendReply).
+	keepUnassigned bool
 }
 
 // Write runs f in one write transaction. Other packages use it to write

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -23,37 +22,10 @@ type listResponse struct {
 }
 
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := conversation.Filter{
-		Status: conversation.Status(q.Get("status")), InboxID: q.Get("inbox_id"), TeamID: q.Get("team_id"),
-		Tag: q.Get("tag"), ContactID: q.Get("contact_id"),
-	}
-	switch a := q.Get("assignee"); a {
-	case "", "all":
-	case "me":
-		f.AssigneeID = agentFrom(r).ID
-	case "unassigned":
-		f.Unassigned = true
-	default:
-		f.AssigneeID = a
-	}
-	for name, dst := range map[string]*int64{"before": &f.Before} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				s.fail(w, r, apperr.New(apperr.Invalid, "%s must be a number of milliseconds, got %q", name, v))
-				return
-			}
-			*dst = n
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			s.fail(w, r, apperr.New(apperr.Invalid, "limit must be 1 to 200, got %q", v))
-			return
-		}
-		f.Limit = n
+	f, err := s.listFilter(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	convs, total, err := s.Conversations.List(r.Context(), f)
 	if err != nil {
@@ -148,7 +120,7 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 		dir = conversation.Note
 	}
 	me := agentFrom(r)
-	a, err := s.Conversations.SendOne(r.Context(), conversation.NewMessage{
+	a, err := s.Conversations.SendReply(r.Context(), conversation.NewMessage{
 		ConversationID: r.PathValue("id"), Direction: dir, AuthorType: conversation.AuthorAgent,
 		AuthorID: me.ID, AuthorName: me.Name, Body: req.Body, ClientMessageID: req.ClientMessageID,
 	})
