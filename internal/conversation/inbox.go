@@ -31,7 +31,7 @@ func (s *Store) CreateInbox(ctx context.Context, name, channel string) (Inbox, e
 		Name:       name,
 		Channel:    channel,
 		PublicKey:  "pk_" + strings.ToLower(NewID("")[1:]),
-		HMACSecret: NewID("hs")[3:] + NewID("")[1:],
+		HMACSecret: newInboxSecret(),
 		CreatedAt:  fromMS(ms(s.now())),
 		BotEnabled: channel == ChannelWebChat,
 	}
