@@ -1,11 +1,12 @@
 // Knowledge base: the articles the bot answers from and the help center
 // shows. Every agent can read them; supervisors and admins write, edit and
 // delete (the server enforces the role as well).
-import { h, uid, append, focusEl } from '../dom.js';
+import { h, uid, focusEl } from '../dom.js';
 import { t, getLang, fmtDateTime } from '../i18n.js';
 import { api, apiPath, errorText, qs } from '../api.js';
 import { state } from '../state.js';
 import { messageBox, pageHeading, select, field } from './common.js';
+import { renderMarkdown } from '../../chat/markdown.js';
 
 // The server's lists (internal/kb/article.go).
 export const KB_LOCALES = ['en', 'zh-CN'];
@@ -50,71 +51,12 @@ function slug(title) {
     .replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
 }
 
-// ---- Markdown preview ------------------------------------------------------
+// ---- Markdown ----------------------------------------------------------------
 
-// inline renders **bold**, `code` and [links](https://…) as nodes; every
-// piece of the source ends up in a text node, and only http(s) links are
-// made into links.
-function inline(text) {
-  const out = [];
-  const re = /\*\*([^*]+)\*\*|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)/g;
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    if (m[1] !== undefined) out.push(h('strong', {}, m[1]));
-    else if (m[2] !== undefined) out.push(h('code', {}, m[2]));
-    else if (/^https?:\/\//i.test(m[4])) out.push(h('a', { href: m[4], target: '_blank', rel: 'noopener noreferrer' }, m[3]));
-    else out.push(m[3]);
-    last = re.lastIndex;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
-}
-
-// renderMarkdown turns the Markdown subset articles use (headings,
-// paragraphs, lists, bold, code, links) into DOM nodes without HTML parsing.
-export function renderMarkdown(src) {
-  const out = [];
-  let para = [];
-  let list = null;
-  const flushPara = () => {
-    if (!para.length) return;
-    const p = h('p');
-    para.forEach((l, i) => { if (i) p.append(h('br')); append(p, inline(l)); });
-    out.push(p);
-    para = [];
-  };
-  const flushList = () => { if (list) out.push(list); list = null; };
-  for (const raw of String(src || '').replace(/\r\n?/g, '\n').split('\n')) {
-    const line = raw.trim();
-    let m;
-    if (!line) {
-      flushPara();
-      flushList();
-    } else if ((m = /^(#{1,6})\s+(.*)$/.exec(line))) {
-      flushPara();
-      flushList();
-      out.push(h(`h${Math.min(6, m[1].length + 2)}`, {}, inline(m[2])));
-    } else if ((m = /^([-*+]|\d{1,3}[.)])\s+(.*)$/.exec(line))) {
-      flushPara();
-      const tag = /\d/.test(m[1]) ? 'ol' : 'ul';
-      if (!list || list.tagName.toLowerCase() !== tag) {
-        flushList();
-        const start = parseInt(m[1], 10);
-        list = h(tag, tag === 'ol' && start > 1 ? { start } : {});
-      }
-      list.append(h('li', {}, inline(m[2])));
-    } else if (list && /^\s{2,}/.test(raw)) {
-      list.lastChild.append(' ', ...inline(line)); // an indented continuation line
-    } else {
-      flushList();
-      para.push(line);
-    }
-  }
-  flushPara();
-  flushList();
-  return out;
-}
+// The knowledge base's Markdown is read by one renderer: the help center's
+// subset, the same module that shows bot messages in the chat and the
+// console (chat/markdown.js; the help center renders it in Go).
+const renderBody = (src) => renderMarkdown(src, { target: '_blank' });
 
 // ---- the page --------------------------------------------------------------
 
@@ -242,7 +184,7 @@ export function mountKB(container) {
     setPane(backLink(), title,
       h('p', { class: 'kb-meta' }, h('span', { class: 'badge kb-locale' }, localeLabel(a.locale)), ' ',
         categoryLabel(a.category), ' · ', t(`kb.status.${a.status}`), ' · ', h('code', {}, a.id)),
-      h('div', { class: 'kb-md', lang: a.locale, 'data-testid': 'kb-view-body' }, renderMarkdown(a.body)),
+      h('div', { class: 'kb-md', lang: a.locale, 'data-testid': 'kb-view-body' }, renderBody(a.body)),
       h('h3', {}, t('kb.field.questions')),
       h('ul', { class: 'kb-questions', lang: a.locale }, (a.questions || []).map((q) => h('li', {}, q))),
       h('p', { class: 'hint' }, t('kb.updated', { when: fmtDateTime(a.updated_at) })));
@@ -278,7 +220,7 @@ export function mountKB(container) {
     titleIn.addEventListener('input', () => { if (isNew && !idTouched) idIn.value = slug(titleIn.value); });
     locIn.addEventListener('change', () => { for (const el of [titleIn, bodyIn, preview, qIn]) el.lang = locIn.value; });
     const renderPreview = () => {
-      preview.replaceChildren(...renderMarkdown(bodyIn.value));
+      preview.replaceChildren(renderBody(bodyIn.value));
       if (!bodyIn.value.trim()) preview.append(h('p', { class: 'muted' }, t('kb.previewEmpty')));
     };
     bodyIn.addEventListener('input', renderPreview);
