@@ -245,3 +245,43 @@ func TestBotNotSolvedOffersAPersonOnAPhone(t *testing.T) {
 		t.Errorf("after a reload: answer %+v, offer %+v", ans, offer)
 	}
 }
+
+// TestBotAskAnotherWayOnAPhone: "Ask another way" looks chosen, the bot
+// asks for other words and the visitor can type at once; nobody is handed
+// the conversation.
+func TestBotAskAnotherWayOnAPhone(t *testing.T) {
+	e := start(t)
+	e.srv.EnableBot(t)
+	phone := e.botPhone(t)
+	openChat(t, phone, e.chatURL()+"?lang=zh-CN")
+	sendChat(t, phone, "我的助记词应该怎么备份才安全？", true)
+	waitJS(t, phone, "the answer card", `document.querySelector('[data-testid=bot-actions][data-kind=answer]')`)
+	do(t, phone, "tap 未解决", chromedp.Tap(chromedp.CSS(`[data-testid=bot-actions][data-kind=answer] [data-testid=bot-not-solved]`)))
+	waitJS(t, phone, "the reply to not solved", `document.querySelector('[data-testid=bot-actions][data-kind=not_solved] [data-testid=bot-rephrase]')`)
+	offer := buttonsOf(t, phone, "not_solved")
+	if offer["bot-rephrase"].Text != "换个说法问" || offer["bot-handoff"].Text != "转人工客服" {
+		t.Fatalf("the reply to 未解决 offers %+v", offer)
+	}
+	do(t, phone, "tap 换个说法问", chromedp.Tap(chromedp.CSS(`[data-testid=bot-actions][data-kind=not_solved] [data-testid=bot-rephrase]`)))
+	waitChat(t, phone, "the bot asks for other words", func(ms []chatMsg) bool {
+		for _, m := range ms {
+			if m.Direction == "bot" && strings.Contains(m.Body, "请换个说法描述您的问题") {
+				return true
+			}
+		}
+		return false
+	})
+	waitJS(t, phone, "the composer has the focus", `document.activeElement === document.querySelector('[data-testid=chat-input]')`)
+	offer = buttonsOf(t, phone, "not_solved")
+	if r, h := offer["bot-rephrase"], offer["bot-handoff"]; r.Pressed != "true" || r.Background != chosenBackground ||
+		h.Pressed != "false" || h.Background != notChosenBackground {
+		t.Errorf("after 换个说法问: %+v; want it chosen and 转人工客服 not", offer)
+	}
+	var conv struct {
+		Attributes map[string]string `json:"attributes"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/conversations/"+chatConversationID(t, phone), e.srv.AdminToken, nil, http.StatusOK, &conv)
+	if conv.Attributes["bot.handoff"] != "" {
+		t.Errorf("asking another way handed the conversation off: %+v", conv)
+	}
+}
