@@ -31,6 +31,7 @@ export function mountSetupChecklist() {
   const note = h('span', { class: 'hint', role: 'status' });
   let seq = 0;
   let started = false;
+  let shown = '';
 
   async function refresh() {
     if (!el.isConnected && started) { // the shell was replaced (signed out)
@@ -48,6 +49,10 @@ export function mountSetupChecklist() {
   }
 
   function render(d) {
+    // Unchanged state keeps the same nodes, so focus and a pending click stay.
+    const key = JSON.stringify(d || null);
+    if (key === shown) return;
+    shown = key;
     if (!d || d.done || d.dismissed) {
       el.hidden = true;
       el.replaceChildren();
