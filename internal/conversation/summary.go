@@ -21,8 +21,11 @@ type Summary struct {
 }
 
 // LastMessage previews a conversation's newest message (notes included:
-// the list is for agents).
+// the list is for agents). System lines (the warnings the product adds)
+// are passed over while the conversation has anything else: the preview
+// is what a person or the bot last said.
 type LastMessage struct {
+	Seq       int64     `json:"seq"`
 	Body      string    `json:"body"` // the first PreviewRunes characters
 	Direction Direction `json:"direction"`
 	CreatedAt time.Time `json:"created_at"`
@@ -78,12 +81,14 @@ func (s *Store) Summarize(ctx context.Context, convs []Conversation) ([]Summary,
 }
 
 // lastMessages returns the newest message of each conversation that has
-// one. The MAX(seq) subquery and the row itself are both lookups in the
-// (conversation_id, seq) unique index.
+// one, system lines last. The MAX(seq) subqueries and the row itself are
+// lookups in the (conversation_id, seq) unique index, read from the newest.
 func (s *Store) lastMessages(ctx context.Context, convIDs []any) (map[string]*LastMessage, error) {
-	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT m.conversation_id, SUBSTR(m.body, 1, %d), m.direction, m.created_at
+	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT m.conversation_id, m.seq, SUBSTR(m.body, 1, %d), m.direction, m.created_at
 		FROM messages m WHERE m.conversation_id IN (%s)
-		AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id)`,
+		AND m.seq = COALESCE(
+			(SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id AND l.direction <> 'system'),
+			(SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id))`,
 		PreviewRunes, placeholders(len(convIDs))), convIDs...)
 	if err != nil {
 		return nil, fmt.Errorf("read last messages: %w", err)
@@ -94,7 +99,7 @@ func (s *Store) lastMessages(ctx context.Context, convIDs []any) (map[string]*La
 		var id string
 		var lm LastMessage
 		var created int64
-		if err := rows.Scan(&id, &lm.Body, &lm.Direction, &created); err != nil {
+		if err := rows.Scan(&id, &lm.Seq, &lm.Body, &lm.Direction, &created); err != nil {
 			return nil, fmt.Errorf("read last messages: %w", err)
 		}
 		lm.CreatedAt = fromMS(created)

@@ -9,28 +9,46 @@ import { mountConversation } from './conversation.js';
 
 export const VIEWS = ['mine', 'unassigned', 'all'];
 const FILTER_KEY = 'huiying.filters';
+const VIEW_KEY = 'huiying.view';
 const PAGE = 50;
+// WAITING is the default status filter: what waits on someone, the
+// conversations the bot handles (pending) included. A newcomer's first
+// conversations are the bot's, so an "open" default would hide them.
+const WAITING = 'open,pending';
+const STATUS_CHOICES = [WAITING, ...STATUSES];
 
-let lastView = 'mine';
+// defaultView is the view the agent last chose, else All: a new agent has
+// nothing assigned yet, and All shows what waits.
+export function defaultView() {
+  try {
+    const v = localStorage.getItem(VIEW_KEY);
+    if (VIEWS.includes(v)) return v;
+  } catch { /* default */ }
+  return 'all';
+}
+
+let lastView = defaultView();
 // inboxHref is the list the agent came from (for "back" links).
 export function inboxHref() {
   return `#/inbox/${lastView}`;
 }
 
 function loadFilters() {
-  const f = { status: 'open', inbox_id: '', team_id: '', tag: '' };
+  const f = { status: WAITING, inbox_id: '', team_id: '', tag: '' };
   try {
     const v = JSON.parse(localStorage.getItem(FILTER_KEY) || 'null');
     if (v && typeof v === 'object') {
       for (const k of Object.keys(f)) if (typeof v[k] === 'string') f[k] = v[k];
     }
   } catch { /* defaults */ }
-  if (f.status && f.status !== 'any' && !STATUSES.includes(f.status)) f.status = 'open';
+  if (f.status && f.status !== 'any' && !STATUS_CHOICES.includes(f.status)) f.status = WAITING;
+  f.q = ''; // a search is not remembered
   return f;
 }
 
 function saveFilters(f) {
-  try { localStorage.setItem(FILTER_KEY, JSON.stringify(f)); } catch { /* ignore */ }
+  const { q, ...keep } = f;
+  try { localStorage.setItem(FILTER_KEY, JSON.stringify(keep)); } catch { /* ignore */ }
 }
 
 function ms(iso) {
@@ -68,12 +86,32 @@ export function createWorkspace(container) {
     }));
 
   const statusSel = h('select', { 'data-testid': 'filter-status' },
+    h('option', { value: WAITING }, t('inbox.filter.waiting')),
     h('option', { value: 'any' }, t('inbox.filter.anyStatus')),
     STATUSES.map((s) => h('option', { value: s }, t(`status.${s}`))));
   statusSel.value = filters.status || 'any';
   const inboxSel = h('select', { 'data-testid': 'filter-inbox' });
   const teamSel = h('select', { 'data-testid': 'filter-team' });
   const tagInput = h('input', { type: 'search', 'data-testid': 'filter-tag', value: filters.tag, autocomplete: 'off', spellcheck: 'false' });
+
+  // Search: message text, the contact's name or email, an attribute (a
+  // wallet address, a tx hash) or a conversation id, with the filters.
+  const searchInput = h('input', {
+    type: 'search', id: uid('search'), 'data-testid': 'search-input', autocomplete: 'off', spellcheck: 'false',
+    maxlength: '200', placeholder: t('inbox.searchHint'), 'aria-label': t('inbox.search'),
+  });
+  const searchForm = h('form', { class: 'search', role: 'search', 'aria-label': t('inbox.search'), 'data-testid': 'search' },
+    searchInput);
+  searchForm.addEventListener('submit', (e) => { e.preventDefault(); applySearch(); });
+  function applySearch() {
+    const q = searchInput.value.trim();
+    if (q === filters.q) return;
+    filters.q = q;
+    reload();
+    refreshCounts();
+  }
+  const scheduleSearch = debounce(applySearch, 300);
+  searchInput.addEventListener('input', scheduleSearch);
 
   function filterField(label, control) {
     control.id = uid('flt');
@@ -134,7 +172,7 @@ export function createWorkspace(container) {
 
   const listPane = h('section', { class: 'listpane', 'aria-labelledby': titleId },
     h('h2', { class: 'pane-title', id: titleId, tabindex: '-1' }, t('inbox.title')),
-    viewNav, filtersBox, metaEl, errBox, list, emptyEl, moreBtn);
+    searchForm, viewNav, filtersBox, metaEl, errBox, list, emptyEl, moreBtn);
 
   const placeholder = h('div', { class: 'placeholder' }, h('p', {}, t('inbox.pick')));
   const detailPane = h('section', { class: 'detailpane', 'aria-label': t('conv.region') }, placeholder);
@@ -200,12 +238,13 @@ export function createWorkspace(container) {
       prev = li;
     }
     emptyEl.hidden = rows.size > 0;
+    emptyEl.textContent = filters.q ? t('inbox.noMatch', { q: filters.q }) : t('inbox.empty');
     metaEl.textContent = total === 1 ? t('inbox.totalOne') : t('inbox.total', { n: total });
     moreBtn.hidden = !hasMore;
   }
 
   function matches(c) {
-    if (filters.status && c.status !== filters.status) return false;
+    if (filters.status && !filters.status.split(',').includes(c.status)) return false;
     if (filters.inbox_id && c.inbox_id !== filters.inbox_id) return false;
     if (filters.team_id && (c.team_id || '') !== filters.team_id) return false;
     if (filters.tag && !(Array.isArray(c.tags) && c.tags.includes(filters.tag))) return false;
@@ -216,7 +255,9 @@ export function createWorkspace(container) {
 
   function upsert(c) {
     const r = rows.get(c.id);
-    if (!matches(c)) {
+    // A search is decided by the server: a row found stays while the
+    // filters hold, and a new one comes with the next reload.
+    if (!matches(c) || (!r && filters.q)) {
       if (r) {
         r.li.remove();
         rows.delete(c.id);
@@ -237,7 +278,7 @@ export function createWorkspace(container) {
 
   function query(extra) {
     return qs({
-      status: filters.status, inbox_id: filters.inbox_id, team_id: filters.team_id, tag: filters.tag,
+      status: filters.status, inbox_id: filters.inbox_id, team_id: filters.team_id, tag: filters.tag, q: filters.q,
       assignee: { mine: 'me', unassigned: 'unassigned' }[view] || '', ...extra,
     });
   }
@@ -303,7 +344,10 @@ export function createWorkspace(container) {
 
   async function refreshCounts() {
     try {
-      const d = await api('GET', `/api/v1/conversations/counts${qs({ status: filters.status, inbox_id: filters.inbox_id })}`);
+      // The counts take the list's filters, so each tab's count is its list's length.
+      const d = await api('GET', `/api/v1/conversations/counts${qs({
+        status: filters.status, inbox_id: filters.inbox_id, team_id: filters.team_id, tag: filters.tag, q: filters.q,
+      })}`);
       if (destroyed || !d) return;
       for (const v of VIEWS) {
         const n = Number(d[v]);
@@ -330,19 +374,30 @@ export function createWorkspace(container) {
         const c = { ...r.conv };
         if (m) {
           const seq = Number(m.seq || ev.seq || 0);
-          if (seq >= Number(c.last_seq || 0)) {
-            c.last_message = { body: m.body || '', direction: m.direction, created_at: m.created_at };
-            c.last_seq = seq;
+          // The preview is what a person or the bot last said; a system
+          // line shows only while there is nothing else.
+          if (seq >= Number(c.last_seq || 0) && (m.direction !== 'system' || !c.last_message)) {
+            c.last_message = { seq, body: m.body || '', direction: m.direction, created_at: m.created_at };
           }
+          if (seq > Number(c.last_seq || 0)) c.last_seq = seq;
           if (ms(m.created_at) > ms(c.last_activity_at)) c.last_activity_at = m.created_at;
         }
         if (p.conversation_status) c.status = p.conversation_status;
         upsert(c);
       } else {
         const probe = { status: p.conversation_status || 'open', inbox_id: p.inbox_id || ev.inbox_id };
-        if ((!filters.status || probe.status === filters.status) && (!filters.inbox_id || probe.inbox_id === filters.inbox_id)) {
+        if ((!filters.status || filters.status.split(',').includes(probe.status)) && (!filters.inbox_id || probe.inbox_id === filters.inbox_id)) {
           scheduleReload();
         }
+      }
+    } else if (ev.type === 'message.redacted') {
+      // A secret removed after it was stored leaves the preview too.
+      const r = rows.get(p.conversation_id || ev.conversation_id);
+      const lm = r && r.conv.last_message;
+      const m = lm && (p.messages || []).find((x) => Number(x.seq) === Number(lm.seq));
+      if (m) {
+        r.conv = { ...r.conv, last_message: { ...lm, body: m.body || '' } };
+        renderRow(r.conv.id);
       }
     } else if (ev.type === 'conversation.created' || ev.type === 'conversation.updated') {
       if (!p.id) return;
@@ -370,6 +425,7 @@ export function createWorkspace(container) {
   function setView(v) {
     view = v;
     lastView = v;
+    try { localStorage.setItem(VIEW_KEY, v); } catch { /* ignore */ }
     for (const k of VIEWS) {
       if (k === v) viewLinks[k].setAttribute('aria-current', 'page');
       else viewLinks[k].removeAttribute('aria-current');
@@ -418,6 +474,7 @@ export function createWorkspace(container) {
       if (loadCtl) loadCtl.abort();
       scheduleReload.cancel();
       scheduleCounts.cancel();
+      scheduleSearch.cancel();
       offs.forEach((f) => f());
       if (convView) convView.destroy();
     },
