@@ -52,6 +52,9 @@ type Agent struct {
 	CreatedAt time.Time `json:"created_at"`
 	// TOTPEnabled is set when the agent signs in with a second factor.
 	TOTPEnabled bool `json:"totp_enabled"`
+	// AvatarURL is where the agent's uploaded avatar is served on this
+	// server ("" without one); it changes with each upload.
+	AvatarURL string `json:"avatar_url,omitempty"`
 }
 
 // NeedsTOTPSetup reports whether the agent must enroll in two-factor
@@ -109,13 +112,17 @@ func (s *Service) CreateAgent(ctx context.Context, email, name string, role Role
 	return a, nil
 }
 
-const agentCols = "id, email, name, role, active, created_at, CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END"
+const agentCols = "id, email, name, role, active, created_at, CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END, " +
+	"COALESCE((SELECT av.updated_at FROM agent_avatars av WHERE av.agent_id = agents.id), 0)"
 
 func scanAgent(row interface{ Scan(...any) error }) (Agent, error) {
 	var a Agent
 	var active, totp int
-	var created int64
-	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &active, &created, &totp)
+	var created, avatar int64
+	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &active, &created, &totp, &avatar)
+	if avatar != 0 {
+		a.AvatarURL = avatarURL(a.ID, avatar)
+	}
 	a.Active = active == 1
 	a.TOTPEnabled = totp == 1
 	a.CreatedAt = time.UnixMilli(created).UTC()

@@ -19,6 +19,9 @@ type NewContact struct {
 	Name       string
 	Email      string
 	ExternalID string // verified by the caller (e.g. HMAC-signed by the wallet app)
+	// Visitor is the setting the conversation starts in (page, device…),
+	// stored with the conversation.
+	Visitor VisitorContext
 }
 
 // Validate checks lengths and the email syntax. The visitor types the name
@@ -46,6 +49,11 @@ func (n *NewContact) Validate() error {
 	if hasControl(n.ExternalID) {
 		return apperr.New(apperr.Invalid, "user id contains control characters")
 	}
+	v, err := n.Visitor.Clean()
+	if err != nil {
+		return err
+	}
+	n.Visitor = v
 	return nil
 }
 

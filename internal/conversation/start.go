@@ -35,6 +35,11 @@ func (s *Store) Start(ctx context.Context, inbox Inbox, n NewContact) (Conversat
 			ms(now), ms(now), ms(now)); err != nil {
 			return fmt.Errorf("create conversation: %w", err)
 		}
+		if !n.Visitor.Empty() {
+			if _, err := setVisitorTx(ctx, tx, conv.ID, n.Visitor, now); err != nil {
+				return err
+			}
+		}
 		return bus.Append(ctx, tx, bus.ConversationCreated, conv.ID, conv.InboxID, 0, now, conv)
 	})
 	if err != nil {

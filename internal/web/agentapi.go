@@ -12,10 +12,6 @@ import (
 	"github.com/huiying/huiying/internal/web/httpx"
 )
 
-func (s *Server) me(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, agentFrom(r))
-}
-
 type listResponse struct {
 	Conversations []conversation.Summary `json:"conversations"`
 	Total         int                    `json:"total"`

@@ -138,7 +138,7 @@ func New(d Deps) *Server {
 	s := &Server{Deps: d, log: d.Log, shutdown: make(chan struct{}), static: loadStatic()}
 	s.convInboxes = newInboxCache(d.Conversations)
 	s.writeLimits = newWriteLimits(d.Limits.Rates, d.Now, s.convInboxes.of)
-	s.help = helpcenter.New(helpcenter.Deps{Log: d.Log, KB: d.KB, Fail: s.fail})
+	s.help = helpcenter.New(helpcenter.Deps{Log: d.Log, KB: d.KB, Fail: s.fail, ChatURL: s.helpChatURL})
 	s.chat = s.newChat()
 	s.routes = append(s.routeTable(), s.chatRoutes(s.chat.APIRoutes())...)
 	s.routes = append(s.routes, publicRoutes(s.help.APIRoutes())...)
@@ -188,6 +188,10 @@ func (s *Server) routeTable() []Route {
 		{"DELETE", "/api/v1/session", Public, s.logout},
 
 		{"GET", "/api/v1/me", Agent, s.me},
+		{"PATCH", "/api/v1/me", Agent, s.patchMe},
+		{"PUT", "/api/v1/me/avatar", Agent, s.putAvatar},
+		{"DELETE", "/api/v1/me/avatar", Agent, s.deleteAvatar},
+		{"GET", "/api/v1/agents/{id}/avatar", Agent, s.getAvatar},
 		{"POST", "/api/v1/me/password", Agent, s.changePassword},
 		{"GET", "/api/v1/conversations", Agent, s.listConversations},
 		{"GET", "/api/v1/conversations/counts", Agent, s.countConversations},
@@ -203,7 +207,12 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/inboxes", Agent, s.listInboxes},
 		{"POST", "/api/v1/inboxes", Admin, s.createInbox},
 		{"PATCH", "/api/v1/inboxes/{id}", Admin, s.patchInbox},
+		{"POST", "/api/v1/inboxes/{id}/secret/reveal", Admin, s.revealInboxSecret},
+		{"POST", "/api/v1/inboxes/{id}/secret/rotate", Admin, s.rotateInboxSecret},
+		{"GET", "/api/v1/setup", Admin, s.getSetup},
+		{"PATCH", "/api/v1/setup", Admin, s.patchSetup},
 		{"GET", "/api/v1/conversations/{id}/bot-decisions", Agent, s.listBotDecisions},
+		{"GET", "/api/v1/conversations/{id}/visitor", Agent, s.getVisitor},
 		{"GET", "/api/v1/bot/unanswered", Supervisor, s.listUnanswered},
 		{"GET", "/api/v1/agents", Agent, s.listAgents},
 		{"POST", "/api/v1/agents", Admin, s.createAgent},

@@ -40,6 +40,9 @@ type Conversations interface {
 	Start(ctx context.Context, inbox conversation.Inbox, n conversation.NewContact) (conversation.Conversation, conversation.Contact, error)
 	Conversation(ctx context.Context, id string) (conversation.Conversation, error)
 	Messages(ctx context.Context, conversationID string, after int64, limit int, withNotes bool) ([]conversation.Message, error)
+	SetContactName(ctx context.Context, contactID, name string) (conversation.Contact, error)
+	Visitor(ctx context.Context, conversationID string) (conversation.VisitorInfo, error)
+	SetVisitor(ctx context.Context, conversationID string, ch conversation.VisitorContext) (conversation.VisitorInfo, error)
 }
 
 // Intake takes a contact's message: it is guarded, stored and acknowledged
@@ -164,6 +167,7 @@ func (c *Channel) APIRoutes() []Route {
 		{"GET", "/api/v1/widget/conversations/{id}/attachments/{attachment_id}", Contact, NoLimit, c.attachment},
 		{"GET", "/ws/contact", Contact, NoLimit, c.socket},
 		{"POST", "/api/v1/widget/conversations/{id}/bot-feedback", Contact, NoLimit, c.botFeedback},
+		{"PATCH", "/api/v1/widget/conversations/{id}", Contact, LimitMessages, c.patchVisitor},
 	}
 }
 

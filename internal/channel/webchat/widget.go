@@ -17,6 +17,9 @@ type startRequest struct {
 	// backend computes UserHash = hex(HMAC-SHA256(inbox secret, UserID)).
 	UserID   string `json:"user_id"`
 	UserHash string `json:"user_hash"`
+	// Context is the visitor's setting: page, referrer, browser or app
+	// version, device, language, time zone.
+	Context conversation.VisitorContext `json:"context"`
 }
 
 type startResponse struct {
@@ -38,7 +41,7 @@ func (c *Channel) start(w http.ResponseWriter, r *http.Request) {
 		c.Fail(w, r, err)
 		return
 	}
-	nc := conversation.NewContact{Name: req.Name, Email: req.Email}
+	nc := conversation.NewContact{Name: req.Name, Email: req.Email, Visitor: req.Context}
 	if len(req.UserID) > 150 {
 		c.Fail(w, r, apperr.New(apperr.Invalid, "user_id is longer than 150 bytes"))
 		return
