@@ -13,6 +13,8 @@
 //   socket.js        the live connection and the connection banner
 //   ui.js            typing indicator, status note, composer size, texts
 //   wire.js          the page's event handlers
+//   lang.js          the page's language: follows the visitor's writing, or their choice
+//   visitor.js       the visitor's setting (page, device…) and name, told to the server
 //
 // The modules import each other's functions (a cycle among function
 // declarations is safe in ES modules); none of them calls into another at
@@ -30,7 +32,8 @@
 //
 // Query parameters: lang=en|zh-CN, embed=1 (inside the widget's panel),
 // inbox=KEY (when served other than as /chat/KEY), and optionally name,
-// email, user_id, user_hash (sent when the conversation is started).
+// email, user_id, user_hash (sent when the conversation is started) and
+// page_url, referrer, app_version, device, browser (the visitor's context).
 //
 // State kept in localStorage under "huiying.chat.<inbox key>":
 // {conversation_id, contact_token, contact_id, last_seq, pending:[{cid, body, ts}]}.
@@ -42,7 +45,8 @@
 // (data-state sending|delivered|failed), message-error, message-retry,
 // message-remove, verified-badge, typing-indicator, connection-banner
 // (data-state offline|reconnecting|connecting), new-messages-pill,
-// conversation-status, safety-note.
+// conversation-status, safety-note, chat-lang (data-lang), chat-name-prompt,
+// chat-name-input, chat-name-save, chat-name-skip, chat-name-thanks.
 
 import { embed, inboxKey, app, thread } from "./env.js";
 import { outbox, hasConversation } from "./session.js";
@@ -52,8 +56,12 @@ import { restorePending, pump } from "./outbox.js";
 import { connect, updateBanner, showBanner } from "./socket.js";
 import { applyTexts, autoGrow, updateSendButton } from "./ui.js";
 import { wire } from "./wire.js";
+import { initLang } from "./lang.js";
+import { initContext, syncContext, askName } from "./visitor.js";
 
 async function start() {
+  initLang();
+  initContext();
   applyTexts();
   if (embed) {
     app.classList.add("hy-embed");
@@ -72,7 +80,11 @@ async function start() {
     const res = await loadHistory();
     thread.removeAttribute("aria-busy");
     if (res === "gone") resetConversation();
-    else connect();
+    else {
+      connect();
+      syncContext();
+      askName();
+    }
   }
   scrollToBottom(false);
   updateBanner();

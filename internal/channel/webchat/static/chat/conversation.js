@@ -7,6 +7,7 @@ import { session, state, bySeq, byCid, hasConversation, saveSession } from "./se
 import { handleMessage } from "./thread.js";
 import { connect, closeSocket, updateBanner } from "./socket.js";
 import { showStatusNote } from "./ui.js";
+import { visitorContext, contextSent, askName } from "./visitor.js";
 
 let starting = null;
 
@@ -16,6 +17,8 @@ function startBody() {
     const v = params.get(k);
     if (v) b[k] = v;
   }
+  const ctx = visitorContext();
+  if (Object.keys(ctx).length) b.context = ctx;
   return b;
 }
 
@@ -24,7 +27,15 @@ export function ensureConversation() {
   if (hasConversation()) return Promise.resolve({ ok: true });
   if (!starting) {
     starting = (async () => {
-      const r = await api("POST", `${API}/${encodeURIComponent(inboxKey)}/conversations`, { body: startBody() });
+      const body = startBody();
+      const path = `${API}/${encodeURIComponent(inboxKey)}/conversations`;
+      let r = await api("POST", path, { body });
+      if (r.status === 400 && body.context) {
+        // The visitor must be able to write even if the host page passed a
+        // context field the server refuses: start without the context.
+        delete body.context;
+        r = await api("POST", path, { body });
+      }
       if (r.status === 201 && r.data && r.data.conversation_id && r.data.contact_token) {
         session.conversation_id = r.data.conversation_id;
         session.contact_token = r.data.contact_token;
@@ -33,8 +44,10 @@ export function ensureConversation() {
         if (uid) session.user_id = uid;
         state.streamSeq = 0;
         saveSession();
+        contextSent(body.context);
         markConversation();
         connect();
+        askName();
         return { ok: true };
       }
       if (r.status === 404) return { ok: false, status: r.status, data: r.data, unavailable: true };

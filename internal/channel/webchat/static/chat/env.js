@@ -13,11 +13,19 @@ export const UPLOAD_TIMEOUT_MS = 120000;
 export const MAX_RECONNECT_MS = 10000;
 
 export const params = new URLSearchParams(location.search);
-export const lang = pickLang();
-export const t = translator(lang);
+// lang and t follow the conversation (lang.js): they are live bindings,
+// changed only through setLang, so every module reads the current ones.
+export let lang = pickLang();
+export let t = translator(lang);
 export const embed = params.get("embed") === "1";
 export const inboxKey = inboxFromLocation();
 export const storeKey = "huiying.chat." + inboxKey;
+
+// setLang switches the page's texts to l ("en" or "zh-CN") from now on.
+export function setLang(l) {
+  lang = l;
+  t = translator(l);
+}
 
 function inboxFromLocation() {
   const q = new URLSearchParams(location.search).get("inbox");

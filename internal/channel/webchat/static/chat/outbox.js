@@ -7,6 +7,7 @@ import { API, ACCEPTED_IMAGES, t, input } from "./env.js";
 import { uuid, sleep } from "./dom.js";
 import { api, uploadRequest, classify, errorText } from "./http.js";
 import { session, byCid, outbox, saveSession } from "./session.js";
+import { followWriting } from "./lang.js";
 import { ensureConversation, resetConversation } from "./conversation.js";
 import { buildEntryElement, place, scrollToBottom, renderState, setState, acknowledge } from "./thread.js";
 import { kickReconnect } from "./socket.js";
@@ -50,6 +51,7 @@ export function sendText() {
     input.focus();
     return;
   }
+  followWriting(text);
   newEntry({ body: text });
   input.value = "";
   autoGrow();

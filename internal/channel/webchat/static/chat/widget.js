@@ -3,11 +3,19 @@
  *   <script src="https://HOST/widget.js" data-inbox="INBOX_KEY" async></script>
  *
  * Optional attributes: data-lang="en|zh-CN" (the chat's language; default:
- * the browser's). Adds a launcher button at the bottom right that opens the
- * chat (HOST/chat/INBOX_KEY?embed=1) in a panel. Everything lives in a
- * shadow root, so the host page's styles and ours never meet.
+ * the browser's); a signed-in user: data-user-id, data-user-hash (from your
+ * backend), data-user-name, data-user-email; the visitor's context:
+ * data-app-version, data-device. Adds a launcher button at the bottom right
+ * that opens the chat (HOST/chat/INBOX_KEY?embed=1) in a panel. Everything
+ * lives in a shadow root, so the host page's styles and ours never meet.
  *
- * The page can also drive it: window.Huiying.open(), .close(), .toggle().
+ * The chat is told the page's address (without its #fragment) and
+ * referrer; it adds the browser, device, language and time zone itself.
+ *
+ * The page can also drive it: window.Huiying.open(), .close(), .toggle(),
+ * .setUser({user_id, user_hash, name, email}) (before the chat opens, or it
+ * reloads for the new user) and .setAttributes({app_version, device,
+ * page_url, referrer, browser, language, time_zone}) (merged; sent at once).
  */
 (function () {
   "use strict";
@@ -43,7 +51,32 @@
     zh: { open: "打开在线客服", close: "关闭在线客服", title: "在线客服", unread: "条未读" },
   }[uiLang];
 
-  var chatURL = origin + "/chat/" + encodeURIComponent(inbox) + "?embed=1" + (lang ? "&lang=" + encodeURIComponent(lang) : "");
+  var user = {
+    user_id: script.getAttribute("data-user-id") || "",
+    user_hash: script.getAttribute("data-user-hash") || "",
+    name: script.getAttribute("data-user-name") || "",
+    email: script.getAttribute("data-user-email") || "",
+  };
+  var CONTEXT_KEYS = ["page_url", "referrer", "browser", "app_version", "device", "language", "time_zone"];
+  var context = {};
+  try {
+    var here = new URL(location.href);
+    here.hash = "";
+    context.page_url = here.href;
+  } catch (e) {
+    /* no address */
+  }
+  if (document.referrer) context.referrer = document.referrer;
+  if (script.getAttribute("data-app-version")) context.app_version = script.getAttribute("data-app-version");
+  if (script.getAttribute("data-device")) context.device = script.getAttribute("data-device");
+
+  function chatURL() {
+    var u = origin + "/chat/" + encodeURIComponent(inbox) + "?embed=1" + (lang ? "&lang=" + encodeURIComponent(lang) : "");
+    for (var k in user) {
+      if (user[k]) u += "&" + k + "=" + encodeURIComponent(user[k]);
+    }
+    return u;
+  }
 
   var CSS =
     ":host{all:initial}" +
@@ -186,10 +219,11 @@
     frame.setAttribute("referrerpolicy", "origin");
     frame.addEventListener("load", function () {
       frameReady = true;
+      post({ type: "huiying:context", context: context });
       if (isOpen) post({ type: "huiying:open" });
       else post({ type: "huiying:hidden" });
     });
-    frame.src = chatURL;
+    frame.src = chatURL();
     panel.appendChild(frame);
   }
 
@@ -269,6 +303,32 @@
   window.Huiying.toggle = function () {
     init();
     toggle();
+  };
+  // setUser identifies a signed-in user (user_hash computed by your
+  // backend); an open chat reloads as that user.
+  window.Huiying.setUser = function (u) {
+    if (!u || typeof u !== "object") return;
+    var changed = false;
+    for (var k in user) {
+      var v = u[k] == null ? "" : String(u[k]);
+      if (v !== user[k]) {
+        user[k] = v;
+        changed = true;
+      }
+    }
+    if (changed && frame) {
+      frameReady = false;
+      frame.src = chatURL();
+    }
+  };
+  // setAttributes adds to the visitor's context shown to agents.
+  window.Huiying.setAttributes = function (attrs) {
+    if (!attrs || typeof attrs !== "object") return;
+    for (var i = 0; i < CONTEXT_KEYS.length; i++) {
+      var k = CONTEXT_KEYS[i];
+      if (attrs[k] != null && attrs[k] !== "") context[k] = String(attrs[k]);
+    }
+    if (frameReady) post({ type: "huiying:context", context: context });
   };
 
   if (document.body) init();

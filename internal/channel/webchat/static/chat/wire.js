@@ -9,6 +9,7 @@ import { isNearBottom, scrollToBottom } from "./thread.js";
 import { sendText, sendFile, resumeOutbox } from "./outbox.js";
 import { connect, sendTyping, socketOpen, updateBanner } from "./socket.js";
 import { autoGrow, updateSendButton, postToParent } from "./ui.js";
+import { mergeWidgetContext } from "./visitor.js";
 
 function wireComposer() {
   form.addEventListener("submit", (ev) => {
@@ -139,6 +140,8 @@ function wireParent() {
       if (window.matchMedia("(pointer: fine)").matches) input.focus({ preventScroll: true });
     } else if (ev.data.type === "huiying:hidden") {
       state.panelVisible = false;
+    } else if (ev.data.type === "huiying:context") {
+      mergeWidgetContext(ev.data.context);
     }
   });
   document.addEventListener("keydown", (ev) => {

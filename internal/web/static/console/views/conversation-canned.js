@@ -4,7 +4,6 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { state, loadCanned } from '../state.js';
-import { contactName } from './conversation-data.js';
 
 // createCanned wires the popup to the textarea ta; onInsert runs after a
 // reply was inserted.
@@ -83,9 +82,23 @@ export function updatePopup(p) {
   renderPopup(p);
 }
 
+const NAME_VAR = String.raw`\{\{\s*contact\.name\s*\}\}`;
+
+// fillName puts the contact's name in place of {{contact.name}}. Without a
+// known name the variable goes, with the space or comma that joined it to
+// the text: "Hi {{contact.name}}," reads "Hi," and "{{contact.name}}，您好"
+// reads "您好"; never "Hi Visitor".
+export function fillName(body, name) {
+  if (name) return body.replace(new RegExp(NAME_VAR, 'g'), () => name);
+  return body
+    .replace(new RegExp(`(^|\\n)[ \\t]*${NAME_VAR}[ \\t]*[,，、:：]?[ \\t]*`, 'g'), '$1')
+    .replace(new RegExp(`[ \\t]*${NAME_VAR}[ \\t]*(?=[,，.。!！?？:：;；、])`, 'g'), '')
+    .replace(new RegExp(`[ \\t]*${NAME_VAR}`, 'g'), '');
+}
+
 function fill(v, body) {
-  return String(body || '')
-    .replace(/\{\{\s*contact\.name\s*\}\}/g, () => contactName(v))
+  const name = (v.contact && v.contact.name) || (v.conv && v.conv.contact_name) || '';
+  return fillName(String(body || ''), name)
     .replace(/\{\{\s*agent\.name\s*\}\}/g, () => (state.me && (state.me.name || state.me.email)) || '');
 }
 

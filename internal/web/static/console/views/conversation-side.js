@@ -1,7 +1,8 @@
 // The conversation's details panel: priority, assignee, team, inbox and
 // tags; the contact with their attributes and the wallet context found in
-// the messages; custom attributes; the FAQ bot's decision log; and the
-// contact's past conversations.
+// the messages; the visitor's context (conversation-visitor.js); custom
+// attributes; the FAQ bot's decision log; and the contact's past
+// conversations.
 import { h, uid } from '../dom.js';
 import { t, fmtDateTime, fmtMsgTime, priorityLabel } from '../i18n.js';
 import { api, apiPath, qs, errorText } from '../api.js';
@@ -9,6 +10,7 @@ import { state, inboxById } from '../state.js';
 import { statusBadge, PRIORITIES } from './common.js';
 import { walletChip, walletAttr } from '../wallet.js';
 import { patchConv } from './conversation-data.js';
+import { visitorList } from './conversation-visitor.js';
 
 // buildSide fills the panel element aside and keeps its parts in v.side;
 // close hides the panel.
@@ -28,6 +30,7 @@ export function buildSide(v, aside, close) {
   p.contactAttrs = attrEditor(v, 'contact-', () => (v.contact && v.contact.attributes) || {}, (attributes) => patchContact(v, attributes));
   p.pastList = h('ul', { class: 'past', 'data-testid': 'past-conversations' });
   p.botList = h('ul', { class: 'bot-log', 'data-testid': 'bot-decisions' });
+  p.visitorDl = visitorList();
 
   const sideSection = (title, ...children) => h('section', { class: 'side-section' }, h('h3', {}, title), ...children);
   const sideField = (label, control) => {
@@ -45,6 +48,7 @@ export function buildSide(v, aside, close) {
       h('h4', {}, t('side.tags')), p.tagList, tagForm),
     sideSection(t('side.contact'), p.contactDl,
       h('h4', {}, t('side.contactAttributes')), p.contactAttrs.list, p.contactAttrs.form),
+    sideSection(t('side.visitor'), p.visitorDl),
     sideSection(t('side.attributes'), p.attrs.list, p.attrs.form),
     sideSection(t('side.bot'), p.botList),
     sideSection(t('side.past'), p.pastList));

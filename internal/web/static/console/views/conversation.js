@@ -16,6 +16,7 @@ import { buildHead, renderHead } from './conversation-head.js';
 import { buildThread, fetchMessages, receive, finishLoad, redact, showTyping } from './conversation-thread.js';
 import { buildComposer } from './conversation-composer.js';
 import { buildSide, updateSide, renderContact, loadContact, loadPast, loadBot } from './conversation-side.js';
+import { loadVisitor } from './conversation-visitor.js';
 
 export function mountConversation(container, id, { backHref, initial }) {
   const draft = getDraft(id);
@@ -126,6 +127,7 @@ async function load(v) {
   markSeen(id, Math.max(v.thread.lastSeq, Number(v.conv.last_seq || 0)));
   loadPast(v);
   loadBot(v);
+  loadVisitor(v);
 }
 
 function loadFailed(v, err) {
