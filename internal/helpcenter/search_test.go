@@ -11,7 +11,7 @@ import (
 
 // TestHelpSearchAnyLanguage: what the reader types decides where it can
 // match, not the page's language; results come in the reader's language
-// where the article exists in it.
+// where the article exists in it, and every page offers the chat.
 func TestHelpSearchAnyLanguage(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		// A Chinese question from the English page finds the English article.
@@ -45,6 +45,21 @@ func TestHelpSearchAnyLanguage(t *testing.T) {
 		}
 		if st, b := s.Do(t, "GET", "/api/v1/public/kb/search?lang=fr&q=gas", "", nil); st != http.StatusBadRequest || apptest.ErrorCode(t, b) != "invalid" {
 			t.Errorf("unknown reader language: %d %s, want 400 invalid", st, b)
+		}
+
+		// "Still need help?" opens the chat, in each language.
+		chat := `href="/chat/` + s.InboxKey + `"`
+		for path, words := range map[string]string{
+			"/help?lang=en":                   "Still need help?",
+			"/help?lang=zh-CN":                "仍未解决？",
+			"/help/en/pending-transfer":       "Chat with support",
+			"/help/search?lang=zh-CN&q=gas":   "联系在线客服",
+			"/help/en/no-such-article-at-all": "Still need help?",
+		} {
+			_, _, body := getPage(t, s, path, "")
+			if !strings.Contains(body, chat) || !strings.Contains(body, words) {
+				t.Errorf("%s: no %q link to the chat (%s)", path, words, chat)
+			}
 		}
 	})
 }

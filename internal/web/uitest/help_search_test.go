@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/huiying/huiying/internal/browsertest"
 )
 
 // A Chinese question typed into the English help center on a phone finds
-// the English article.
+// the English article, and "Still need help?" opens the chat.
 func TestHelpCenterSearchAnyLanguagePhone(t *testing.T) {
 	e := start(t)
 	phone := e.person(t)
@@ -37,4 +39,8 @@ func TestHelpCenterSearchAnyLanguagePhone(t *testing.T) {
 		t.Errorf("first result reads %q, want the English title", title)
 	}
 	checkHelpLayout(t, phone, "results page")
+	browsertest.Shot(t, phone, "help-search-any-language-phone")
+
+	do(t, phone, "tap Still need help?", chromedp.Click(chromedp.CSS(`footer a.chat-link`)))
+	waitJS(t, phone, "the chat page", `location.pathname === `+js("/chat/"+e.srv.InboxKey)+` && document.querySelector('[data-testid=chat-input]')`)
 }

@@ -7,8 +7,10 @@ import { state, isAdmin, loadRefs } from '../state.js';
 import { messageBox, pageHeading, secretBox, copyButton, ROLES } from './common.js';
 import { channelsTab } from './channels.js';
 import { tokensTab } from './tokens.js';
+import { inboxSecret } from './inbox-secret.js';
+import { markSnippetCopied } from './setup.js';
 
-export const ADMIN_TABS = ['agents', 'teams', 'inboxes', 'channels', 'tokens'];
+export const ADMIN_TABS = ['agents', 'teams', 'inboxes', 'channels', 'tokens', 'audit'];
 
 export function mountAdmin(container, tab) {
   let destroyed = false;
@@ -260,10 +262,10 @@ function inboxesTab(body, ctx) {
         web ? h('div', { class: 'snippet' },
           h('p', { class: 'snippet-label' }, t('admin.inboxes.snippet')),
           h('pre', { class: 'code' }, h('code', { 'data-testid': 'inbox-snippet' }, snippet)),
-          copyButton(snippet, t('admin.inboxes.copySnippet'), { 'data-testid': 'inbox-snippet-copy' })) : null,
+          copyButton(snippet, t('admin.inboxes.copySnippet'), { 'data-testid': 'inbox-snippet-copy', onclick: markSnippetCopied })) : null,
         web ? h('p', {}, t('admin.inboxes.chatLink'), ' ',
           h('a', { href: chatUrl, target: '_blank', rel: 'noopener', 'data-testid': 'inbox-chat-link' }, chatUrl)) : null,
-        botToggle(ib), teamSelect(ib));
+        inboxSecret(ib), botToggle(ib), teamSelect(ib));
     }));
     if (!state.inboxes.length) list.append(h('li', { class: 'muted' }, t('admin.inboxes.none')));
   }
