@@ -5,13 +5,15 @@ import { api, setCsrf, onUnauthorized } from './api.js';
 import { AgentSocket } from './ws.js';
 import { state, emit, on, isAdmin, loadRefs, loadCanned, resetState } from './state.js';
 import { mountLogin } from './views/login.js';
-import { createWorkspace, VIEWS } from './views/inbox.js';
+import { createWorkspace, VIEWS, defaultView } from './views/inbox.js';
 import { mountCanned } from './views/canned.js';
 import { mountKB, canEditKB } from './views/kb.js';
 import { mountUnanswered } from './views/unanswered.js';
 import { mountAdmin, ADMIN_TABS } from './views/admin.js';
 import { openPasswordDialog } from './views/password.js';
 import { mountTotpSetup } from './views/totp.js';
+import { mountSetupChecklist } from './views/setup.js';
+import { mountProfile, avatarEl } from './views/profile.js';
 
 const root = document.getElementById('app') || document.body.appendChild(h('div', { id: 'app' }));
 let mounted = null; // {key, show?, destroy}
@@ -50,11 +52,12 @@ function parseRoute() {
   if (!parts.length) return { name: 'home' };
   const [a, b] = parts;
   if (a === 'login') return { name: 'login' };
-  if (a === 'inbox') return VIEWS.includes(b || 'mine') ? { name: 'inbox', view: b || 'mine' } : { name: 'notfound' };
+  if (a === 'inbox') return VIEWS.includes(b || defaultView()) ? { name: 'inbox', view: b || defaultView() } : { name: 'notfound' };
   if (a === 'conversations' && b) return { name: 'conversation', id: b };
   if (a === 'canned') return { name: 'canned' };
   if (a === 'kb') return { name: 'kb', sub: parts.slice(1) };
   if (a === 'unanswered' && !b) return { name: 'unanswered' };
+  if (a === 'profile' && !b) return { name: 'profile' };
   if (a === 'admin') return ADMIN_TABS.includes(b || 'agents') ? { name: 'admin', tab: b || 'agents' } : { name: 'notfound' };
   return { name: 'notfound' };
 }
@@ -80,11 +83,13 @@ function route() {
     return;
   }
   if (r.name === 'login' || r.name === 'home') {
-    location.replace('#/inbox/mine');
+    location.replace('#/inbox');
     return;
   }
+  const fresh = !shell;
   ensureShell();
   updateNav(r);
+  if (shell.setup && !fresh) shell.setup.refresh(); // a step may be done now
   const main = shell.main;
   if (r.name === 'inbox' || r.name === 'conversation') {
     if (!mounted || mounted.key !== 'workspace') {
@@ -116,9 +121,12 @@ function route() {
   } else if (r.name === 'admin') {
     mounted = mountAdmin(main, r.tab);
     document.title = t('title.admin');
+  } else if (r.name === 'profile') {
+    mounted = mountProfile(main);
+    document.title = t('title.profile');
   } else {
     const hd = h('h1', { class: 'page-title', tabindex: '-1' }, t('notFound.title'));
-    main.replaceChildren(h('div', { class: 'page' }, hd, h('p', {}, h('a', { href: '#/inbox/mine' }, t('notFound.back')))));
+    main.replaceChildren(h('div', { class: 'page' }, hd, h('p', {}, h('a', { href: '#/inbox' }, t('notFound.back')))));
     focusEl(hd);
     mounted = { key: 'notfound', destroy() {} };
     document.title = t('title.app');
@@ -135,11 +143,17 @@ function langButton() {
   }, t(`lang.short.${other}`));
 }
 
+// meLink opens your profile: your avatar and name.
+function meLink() {
+  return h('a', { class: 'me', href: '#/profile', title: t('profile.open', { email: state.me.email }), 'data-testid': 'profile-open' },
+    avatarEl(state.me, 24), h('span', { class: 'me-name' }, state.me.name || state.me.email));
+}
+
 function ensureShell() {
   if (shell) return;
   unmount();
   const navLinks = {
-    inbox: h('a', { href: '#/inbox/mine', 'data-testid': 'nav-inbox' }, t('nav.inbox')),
+    inbox: h('a', { href: '#/inbox', 'data-testid': 'nav-inbox' }, t('nav.inbox')),
     canned: h('a', { href: '#/canned', 'data-testid': 'nav-canned' }, t('nav.canned')),
     kb: h('a', { href: '#/kb', 'data-testid': 'nav-kb' }, t('nav.kb')),
   };
@@ -147,23 +161,25 @@ function ensureShell() {
   if (isAdmin()) navLinks.admin = h('a', { href: '#/admin/agents', 'data-testid': 'nav-admin' }, t('nav.admin'));
   const conn = h('span', { class: 'conn', role: 'status', 'data-testid': 'connection-status' });
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const setup = isAdmin() ? mountSetupChecklist() : null; // the first-run checklist
   const el = h('div', { class: 'shell' },
     h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); focusEl(main.querySelector('h1:not(.sr-only), h2') || main); } }, t('nav.skip')),
     h('header', { class: 'topbar' },
-      h('a', { class: 'brand', href: '#/inbox/mine' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '回'), h('span', { class: 'brand-name' }, t('app.name'))),
+      h('a', { class: 'brand', href: '#/inbox' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '回'), h('span', { class: 'brand-name' }, t('app.name'))),
       h('nav', { class: 'mainnav', 'aria-label': t('nav.label') }, Object.values(navLinks)),
       h('div', { class: 'top-right' },
         conn,
         langButton(),
-        h('span', { class: 'me', title: state.me.email }, state.me.name || state.me.email),
+        meLink(),
         h('button', {
           type: 'button', class: 'btn subtle', 'data-testid': 'password-open', 'aria-haspopup': 'dialog',
           onclick: (e) => openPasswordDialog(root, e.currentTarget),
         }, h('span', { class: 'wide-only' }, t('nav.password')), h('span', { class: 'narrow-only' }, t('nav.passwordShort'))),
         h('button', { type: 'button', class: 'btn subtle', 'data-testid': 'sign-out', onclick: signOut }, t('nav.signOut')))),
+    setup && setup.el,
     main);
   root.replaceChildren(el);
-  shell = { el, main, navLinks, conn };
+  shell = { el, main, navLinks, conn, setup };
   renderConn();
 }
 
@@ -221,7 +237,7 @@ function signedIn(data) {
   socket.start();
   loadRefs();
   loadCanned();
-  const to = returnTo && !returnTo.startsWith('#/login') ? returnTo : '#/inbox/mine';
+  const to = returnTo && !returnTo.startsWith('#/login') ? returnTo : '#/inbox';
   returnTo = '';
   if (location.hash === to) route();
   else location.hash = to;
@@ -264,6 +280,18 @@ onLangChange(() => {
 });
 
 on('ws:status', () => {});
+on('me', () => {
+  const old = shell && shell.el.querySelector('[data-testid="profile-open"]');
+  if (old) old.replaceWith(meLink());
+});
+// The session tells who you are; the agent list also tells your avatar.
+on('refs', () => {
+  const a = state.me && state.agents.find((x) => x.id === state.me.id);
+  if (a && (a.avatar_url || '') !== (state.me.avatar_url || '')) {
+    state.me = { ...state.me, avatar_url: a.avatar_url || '' };
+    emit('me');
+  }
+});
 
 async function boot() {
   initLang();
