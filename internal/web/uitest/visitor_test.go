@@ -212,6 +212,8 @@ func TestConsoleShowsVisitorContext(t *testing.T) {
 	if href := eval[string](t, agent, `document.querySelector('[data-testid=visitor-panel] [data-field=page_url] a')?.href || ''`); href != hostURL {
 		t.Errorf("the page is linked as %q, want %q", href, hostURL)
 	}
+	do(t, agent, "scroll the panel to the visitor's context",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=visitor-panel]').scrollIntoView({block: 'center'})`))
 	browsertest.Shot(t, agent, "console-visitor-context")
 }
 
