@@ -140,6 +140,14 @@ func TestBotAnswerReadsWellOnAPhone(t *testing.T) {
 	convID := chatConversationID(t, phone)
 	agent := e.person(t)
 	e.signIn(t, agent)
+	// The list's preview is the message's text without its marks.
+	waitJS(t, agent, "the conversation's row",
+		`document.querySelector('[data-testid=conversation-row][data-conversation-id=`+convID+`] [data-testid=row-preview]')`)
+	preview := eval[string](t, agent,
+		`document.querySelector('[data-testid=conversation-row][data-conversation-id=`+convID+`] [data-testid=row-preview]').textContent`)
+	if !strings.Contains(preview, "Add a custom token If a token") || strings.Contains(preview, "**") {
+		t.Errorf("the list previews the bot's answer as %q", preview)
+	}
 	do(t, agent, "open the conversation", chromedp.Navigate(e.srv.URL+"/#/conversations/"+convID))
 	waitJS(t, agent, "the bot message rendered as Markdown",
 		`document.querySelector('[data-testid=thread] [data-direction=bot] [data-testid=message-markdown] ol li')`)

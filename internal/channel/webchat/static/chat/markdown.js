@@ -74,6 +74,17 @@ export function renderMarkdown(md, opts = {}) {
   return out;
 }
 
+// markdownText is what md says without its marks, one line: for a
+// preview of a bot message in a list.
+export function markdownText(md) {
+  const out = [];
+  for (const b of renderMarkdown(md).children) {
+    if (b.tagName === 'UL' || b.tagName === 'OL') for (const li of b.children) out.push(li.textContent);
+    else out.push(b.textContent);
+  }
+  return out.join(' ').replace(/\s+/g, ' ').trim();
+}
+
 function block(tag, s, opts) {
   const e = document.createElement(tag);
   inline(e, s, 0, opts);

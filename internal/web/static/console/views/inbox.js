@@ -6,6 +6,7 @@ import { api, qs, errorText } from '../api.js';
 import { state, on, isUnread } from '../state.js';
 import { statusBadge, priorityBadge, messageBox, mergeConv, STATUSES } from './common.js';
 import { mountConversation } from './conversation.js';
+import { markdownText } from '../../chat/markdown.js';
 
 export const VIEWS = ['mine', 'unassigned', 'all'];
 const FILTER_KEY = 'huiying.filters';
@@ -184,7 +185,9 @@ export function createWorkspace(container) {
   function previewText(c) {
     const lm = c.last_message;
     if (!lm) return { prefix: '', text: '' };
-    const text = lm.body ? lm.body.replace(/\s+/g, ' ').trim() : t('row.attachment');
+    // A bot message is Markdown: its preview is the text without the marks.
+    const body = lm.body && lm.direction === 'bot' ? markdownText(lm.body) : lm.body;
+    const text = body ? body.replace(/\s+/g, ' ').trim() : t('row.attachment');
     const prefix = { outbound: t('row.prefix.outbound'), note: t('row.prefix.note'), bot: t('row.prefix.bot'), system: '' }[lm.direction] || '';
     return { prefix, text };
   }
