@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/huiying/huiying/internal/apperr"
@@ -21,8 +22,6 @@ const (
 	MaxQueryRunes = 200
 	// maxQueryTerms bounds the words of a query, each one a condition.
 	maxQueryTerms = 8
-	// trigram is the shortest term the trigram indexes can look up.
-	trigram = 3
 )
 
 // searchTerms splits a query into its words, refusing what is too long.
@@ -51,40 +50,47 @@ func searchCond(dialect store.Dialect, q string) (string, []any, error) {
 	}
 	var msg string
 	var args []any
+	// Every word in one message, as part of its text.
+	const searchable = "SELECT m.conversation_id FROM messages m WHERE m.direction NOT IN ('bot', 'system') AND "
+	if dialect == store.Postgres {
+		// The trigram index answers ILIKE for words of three characters
+		// or more.
+		likes := make([]string, len(terms))
+		for i, t := range terms {
+			likes[i] = `m.body ILIKE ? ESCAPE '\'`
+			args = append(args, likePattern(t))
+		}
+		if hasHan(q) {
+			// The full-text parser takes a run of Chinese as one word.
+			msg = searchable + strings.Join(likes, " AND ")
+		} else {
+			// The full-text index answers whole words quickly.
+			msg = searchable + "(to_tsvector('simple', m.body) @@ plainto_tsquery('simple', ?) OR (" + strings.Join(likes, " AND ") + "))"
+			args = append([]any{q}, args...)
+		}
+	} else {
+		// FTS5's trigram tokenizer answers LIKE from its index for a
+		// pattern of three characters or more without an ESCAPE clause;
+		// shorter words, and words with % or _, are read from the text.
+		fts := make([]string, len(terms))
+		for i, t := range terms {
+			if strings.ContainsAny(t, "%_") {
+				fts[i] = `body LIKE ? ESCAPE '\'`
+				args = append(args, likePattern(t))
+			} else {
+				fts[i] = "body LIKE ?"
+				args = append(args, "%"+t+"%")
+			}
+		}
+		msg = searchable + "m.id IN (SELECT rowid FROM messages_fts WHERE " + strings.Join(fts, " AND ") + ")"
+	}
+	// The contact's name or email, and attribute values only: every
+	// conversation has the same few attribute names.
 	like := "LIKE"
+	attrs := `EXISTS (SELECT 1 FROM json_each(conversations.attributes) a WHERE a.value LIKE ? ESCAPE '\')`
 	if dialect == store.Postgres {
 		like = "ILIKE"
-	}
-	// Every word in one message; LIKE on the messages' text, which the
-	// trigram indexes answer on PostgreSQL and, for words of three
-	// characters or more, FTS5 on SQLite.
-	likes := make([]string, len(terms))
-	for i, t := range terms {
-		likes[i] = "m.body " + like + ` ? ESCAPE '\'`
-		args = append(args, likePattern(t))
-	}
-	searchable := "m.direction NOT IN ('bot', 'system')"
-	switch {
-	case dialect == store.Postgres:
-		// The full-text index answers whole words quickly; the trigram
-		// index answers parts of words and Chinese.
-		msg = "SELECT m.conversation_id FROM messages m WHERE " + searchable +
-			" AND (to_tsvector('simple', m.body) @@ plainto_tsquery('simple', ?) OR (" + strings.Join(likes, " AND ") + "))"
-		args = append([]any{q}, args...)
-	case allLong(terms):
-		quoted := make([]string, len(terms))
-		for i, t := range terms {
-			quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-		}
-		msg = "SELECT m.conversation_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"
-		args = []any{strings.Join(quoted, " AND ")}
-	default:
-		msg = "SELECT m.conversation_id FROM messages m WHERE " + searchable + " AND " + strings.Join(likes, " AND ")
-	}
-	// Attribute values only: every conversation has the same few keys.
-	attrs := "EXISTS (SELECT 1 FROM json_each(conversations.attributes) a WHERE a.value LIKE ? ESCAPE '\\')"
-	if dialect == store.Postgres {
-		attrs = "EXISTS (SELECT 1 FROM jsonb_each_text(conversations.attributes::jsonb) a WHERE a.value ILIKE ? ESCAPE '\\')"
+		attrs = `EXISTS (SELECT 1 FROM jsonb_each_text(conversations.attributes::jsonb) a WHERE a.value ILIKE ? ESCAPE '\')`
 	}
 	whole := likePattern(q)
 	cond := "(id = ? OR id IN (" + msg + ")" +
@@ -93,12 +99,12 @@ func searchCond(dialect store.Dialect, q string) (string, []any, error) {
 	return cond, append(append([]any{q}, args...), whole, whole, whole), nil
 }
 
-// allLong reports whether every term is long enough for a trigram lookup.
-func allLong(terms []string) bool {
-	for _, t := range terms {
-		if utf8.RuneCountInString(t) < trigram {
-			return false
+// hasHan reports whether s has a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
 		}
 	}
-	return true
+	return false
 }

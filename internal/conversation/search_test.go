@@ -150,3 +150,31 @@ func TestSearchForgetsRedactedText(t *testing.T) {
 		}
 	})
 }
+
+// The words of a search are looked up in an index, not read from every
+// message: SQLite's FTS5 trigram table answers LIKE itself, and
+// PostgreSQL has its trigram and full-text indexes.
+func TestSearchIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if db.Dialect == store.SQLite {
+			var id, parent, unused int
+			var plan string
+			err := db.QueryRow(ctx, "EXPLAIN QUERY PLAN SELECT rowid FROM messages_fts WHERE body LIKE ?", "%没到账%").
+				Scan(&id, &parent, &unused, &plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(plan, "VIRTUAL TABLE INDEX 0:L") {
+				t.Errorf("the FTS5 table does not answer LIKE from its index: %s", plan)
+			}
+			return
+		}
+		for _, name := range []string{"messages_body_trgm", "messages_body_fts", "contacts_name_trgm", "contacts_email_trgm"} {
+			var n int
+			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM pg_indexes WHERE indexname = ?", name).Scan(&n); err != nil || n != 1 {
+				t.Errorf("index %s: %d, %v", name, n, err)
+			}
+		}
+	})
+}
