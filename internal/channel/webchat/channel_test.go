@@ -94,6 +94,8 @@ func TestAPIRoutesDeclareAccessAndLimits(t *testing.T) {
 		"POST /api/v1/widget/{inbox_key}/conversations":      webchat.LimitConversations,
 		"POST /api/v1/widget/conversations/{id}/messages":    webchat.LimitMessages,
 		"POST /api/v1/widget/conversations/{id}/attachments": webchat.LimitUploads,
+		// The visitor's name and context: limited like messages.
+		"PATCH /api/v1/widget/conversations/{id}": webchat.LimitMessages,
 	}
 	if len(limited) != len(want) {
 		t.Errorf("limited routes %v, want %v", limited, want)
