@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
+	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/browsertest"
 )
 
@@ -278,4 +279,36 @@ func openWidget(t *testing.T, e *env, tab context.Context, attrs string) (contex
 	}
 	do(t, chat, "the chat in the iframe shows its input", chromedp.WaitVisible(testid("chat-input")))
 	return chat, pageURL
+}
+
+// Issue 14 items 8 and 9: a signed-in wallet user, named by the widget's
+// data-user-* attributes (user_hash from the wallet's backend), brings
+// their name; the chat does not ask for it.
+func TestWidgetIdentifiedUserBringsName(t *testing.T) {
+	e := start(t)
+	inbox, err := e.srv.App.Convs.InboxByKey(t.Context(), e.srv.InboxKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := fmt.Sprintf(`data-user-id="u_1001" data-user-hash="%s" data-user-name="Li Wei"`, auth.UserHash(inbox.HMACSecret, "u_1001"))
+	tab := e.person(t)
+	chat, _ := openWidget(t, e, tab, attrs)
+	sendChat(t, chat, "My deposit has not arrived", false)
+	waitChat(t, chat, "the message is delivered", delivered("My deposit has not arrived"))
+	conv := chatConversationID(t, chat)
+	var c struct {
+		ContactID string `json:"contact_id"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/conversations/"+conv, e.srv.AdminToken, nil, http.StatusOK, &c)
+	var contact struct {
+		Name       string `json:"name"`
+		ExternalID string `json:"external_id"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/contacts/"+c.ContactID, e.srv.AdminToken, nil, http.StatusOK, &contact)
+	if contact.Name != "Li Wei" || contact.ExternalID != inbox.ID+":u_1001" {
+		t.Fatalf("the contact is %+v, want Li Wei identified as u_1001", contact)
+	}
+	if eval[bool](t, chat, `!!document.querySelector('[data-testid=chat-name-prompt]')`) {
+		t.Error("the chat asks the name of a user who brought it")
+	}
 }
