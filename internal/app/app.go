@@ -205,6 +205,10 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	go func() { a.Retention.Run(dctx, time.Hour); close(retentionDone) }()
 	snoozerDone := make(chan struct{})
 	go func() { a.Snoozer.Run(dctx); close(snoozerDone) }()
+	// New messages reach SQLite's search index in batches after their
+	// commit (searches read the few not indexed yet directly).
+	searchDone := make(chan struct{})
+	go func() { a.Convs.RunSearchIndexer(dctx, 250*time.Millisecond, a.log); close(searchDone) }()
 
 	srv := &http.Server{Handler: a.web.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
@@ -217,6 +221,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 		<-dispDone
 		<-retentionDone
 		<-snoozerDone
+		<-searchDone
 		a.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -236,6 +241,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	<-dispDone
 	<-retentionDone
 	<-snoozerDone
+	<-searchDone
 	a.Bot.Close()
 	a.hub.Close()
 	if cerr := a.DB.Close(); cerr != nil {

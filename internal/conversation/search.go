@@ -72,7 +72,10 @@ func searchCond(dialect store.Dialect, q string) (string, []any, error) {
 		// FTS5's trigram tokenizer answers LIKE from its index for a
 		// pattern of three characters or more without an ESCAPE clause;
 		// shorter words, and words with % or _, are read from the text.
+		// Messages not indexed yet (IndexForSearch) are read directly.
 		fts := make([]string, len(terms))
+		tail := make([]string, len(terms))
+		var tailArgs []any
 		for i, t := range terms {
 			if strings.ContainsAny(t, "%_") {
 				fts[i] = `body LIKE ? ESCAPE '\'`
@@ -81,8 +84,12 @@ func searchCond(dialect store.Dialect, q string) (string, []any, error) {
 				fts[i] = "body LIKE ?"
 				args = append(args, "%"+t+"%")
 			}
+			tail[i] = `m.body LIKE ? ESCAPE '\'`
+			tailArgs = append(tailArgs, likePattern(t))
 		}
-		msg = searchable + "m.id IN (SELECT rowid FROM messages_fts WHERE " + strings.Join(fts, " AND ") + ")"
+		msg = searchable + "(m.id IN (SELECT rowid FROM messages_fts WHERE " + strings.Join(fts, " AND ") + ")" +
+			" OR (m.id > (SELECT indexed_upto FROM messages_fts_cursor) AND " + strings.Join(tail, " AND ") + "))"
+		args = append(args, tailArgs...)
 	}
 	// The contact's name or email, and attribute values only: every
 	// conversation has the same few attribute names.

@@ -66,10 +66,13 @@ func TestSearchConversations(t *testing.T) {
 		odd := conv("odd", conversation.NewContact{})
 		f.mustAppend(t, inbound(odd, "o1", `fee was 100% of "the" amount_total`))
 
-		for _, tc := range []struct {
+		// SQLite indexes messages after they are stored: the same
+		// searches before (read from the messages) and after.
+		type searchCase struct {
 			q    string
 			want []string
-		}{
+		}
+		cases := []searchCase{
 			{"没到账", []string{"zh"}},         // Chinese, three characters: the trigram index
 			{"转账", []string{"zh"}},          // Chinese, two characters: read from the messages
 			{"李伟", []string{"zh"}},          // the contact's name
@@ -90,9 +93,15 @@ func TestSearchConversations(t *testing.T) {
 			{"tx_hash", []string{}}, // attribute names are not searched
 			{zh.ID, []string{"zh"}},
 			{"nothing like this", []string{}},
-		} {
-			if got := search(t, f, names, tc.q); !slices.Equal(got, tc.want) {
-				t.Errorf("search %q: %v, want %v", tc.q, got, tc.want)
+		}
+		for _, when := range []string{"before indexing", "after indexing"} {
+			if when == "after indexing" {
+				indexAll(t, f)
+			}
+			for _, tc := range cases {
+				if got := search(t, f, names, tc.q); !slices.Equal(got, tc.want) {
+					t.Errorf("%s, search %q: %v, want %v", when, tc.q, got, tc.want)
+				}
 			}
 		}
 
@@ -117,38 +126,76 @@ func TestSearchConversations(t *testing.T) {
 	})
 }
 
-// A secret completed across messages is removed from the earlier message
-// after it was stored and indexed; the removed words must not be found.
-func TestSearchForgetsRedactedText(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		ctx := context.Background()
-		c, _ := f.start(t, conversation.NewContact{})
-		names := map[string]string{c.ID: "c"}
-		m := f.mustAppend(t, inbound(c, "r1", "abandon ability able about above absent 钱包密语"))
-		f.mustAppend(t, inbound(c, "r2", "where is my money"))
-		for _, q := range []string{"ability", "absent", "钱包密语", "密语"} {
-			if got := search(t, f, names, q); !slices.Equal(got, []string{"c"}) {
-				t.Fatalf("before redaction, %q finds %v", q, got)
-			}
-		}
-		err := db.InTx(ctx, func(tx *store.Tx) error {
-			return f.s.RedactEarlier(ctx, tx, c.ID, []conversation.Earlier{{Seq: m.Seq, Body: "[secret removed]"}})
-		})
+// indexAll runs the search indexer until nothing waits.
+func indexAll(t *testing.T, f *fixture) {
+	t.Helper()
+	for {
+		n, err := f.s.IndexForSearch(context.Background())
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("index for search: %v", err)
 		}
-		for _, q := range []string{"ability", "absent", "abandon able", "钱包密语", "密语", "abo"} {
-			if got := search(t, f, names, q); len(got) != 0 {
-				t.Errorf("after redaction, %q still finds %v", q, got)
-			}
+		if n == 0 {
+			return
 		}
-		for _, q := range []string{"secret removed", "money"} {
-			if got := search(t, f, names, q); !slices.Equal(got, []string{"c"}) {
-				t.Errorf("after redaction, %q finds %v, want the conversation", q, got)
-			}
-		}
-	})
+	}
+}
+
+// A secret completed across messages is removed from the earlier message
+// after it was stored, whether or not it was indexed yet; the removed
+// words must not be found, now or once the indexer has run.
+func TestSearchForgetsRedactedText(t *testing.T) {
+	for _, indexedFirst := range []bool{true, false} {
+		t.Run(map[bool]string{true: "indexed", false: "not indexed yet"}[indexedFirst], func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				f := newFixture(t, db)
+				ctx := context.Background()
+				c, _ := f.start(t, conversation.NewContact{})
+				names := map[string]string{c.ID: "c"}
+				m := f.mustAppend(t, inbound(c, "r1", "abandon ability able about above absent 钱包密语"))
+				f.mustAppend(t, inbound(c, "r2", "where is my money"))
+				if indexedFirst {
+					indexAll(t, f)
+				}
+				for _, q := range []string{"ability", "absent", "钱包密语", "密语"} {
+					if got := search(t, f, names, q); !slices.Equal(got, []string{"c"}) {
+						t.Fatalf("before redaction, %q finds %v", q, got)
+					}
+				}
+				err := db.InTx(ctx, func(tx *store.Tx) error {
+					return f.s.RedactEarlier(ctx, tx, c.ID, []conversation.Earlier{{Seq: m.Seq, Body: "[secret removed]"}})
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, when := range []string{"after redaction", "after redaction and indexing"} {
+					if when == "after redaction and indexing" {
+						f.mustAppend(t, inbound(c, "r3", "still waiting"))
+						indexAll(t, f)
+					}
+					for _, q := range []string{"ability", "absent", "abandon able", "钱包密语", "密语", "abo"} {
+						if got := search(t, f, names, q); len(got) != 0 {
+							t.Errorf("%s, %q still finds %v", when, q, got)
+						}
+					}
+					for _, q := range []string{"secret removed", "money"} {
+						if got := search(t, f, names, q); !slices.Equal(got, []string{"c"}) {
+							t.Errorf("%s, %q finds %v, want the conversation", when, q, got)
+						}
+					}
+				}
+				if db.Dialect == store.SQLite {
+					// The index holds exactly what the messages say.
+					var bad int
+					if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM messages_fts WHERE body LIKE '%ability%'").Scan(&bad); err != nil || bad != 0 {
+						t.Errorf("the FTS index still answers the removed words: %d, %v", bad, err)
+					}
+					if _, err := db.Exec(ctx, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+						t.Errorf("the FTS index disagrees with the messages: %v", err)
+					}
+				}
+			})
+		})
+	}
 }
 
 // The words of a search are looked up in an index, not read from every

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huiying/huiying/internal/app/apptest"
 	"github.com/huiying/huiying/internal/conversation"
@@ -146,4 +147,27 @@ func TestCountsAgreeWithListsForEveryFilter(t *testing.T) {
 			t.Errorf("only %d of %d combinations list anything; the fixture tests little", nonzero, checked)
 		}
 	})
+}
+
+// The server indexes new messages for search by itself, soon after they
+// are stored (SQLite; PostgreSQL's indexes follow each write), and the
+// search API finds them by their words.
+func TestServerIndexesMessagesForSearch(t *testing.T) {
+	s := apptest.Start(t, "sqlite")
+	st := s.StartConversationWith(t, map[string]string{"name": "Li"})
+	s.Send(t, st.ConversationID, st.ContactToken, "m1", "提现一直没到账 0x52908400098527886E0F7030069857D2E4169EE7")
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Count(t, "SELECT COUNT(*) FROM messages WHERE id > (SELECT indexed_upto FROM messages_fts_cursor)") > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the message is not indexed 10 s after it was stored")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, q := range []string{"没到账", "0x52908400098527886e0f70", "提现"} {
+		var l convList
+		s.JSON(t, "GET", "/api/v1/conversations?q="+url.QueryEscape(q), s.AdminToken, nil, http.StatusOK, &l)
+		if l.Total != 1 || len(l.Conversations) != 1 || l.Conversations[0].ID != st.ConversationID {
+			t.Errorf("search %q: %+v", q, l)
+		}
+	}
 }

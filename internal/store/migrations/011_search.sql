@@ -21,19 +21,25 @@
 -- which needs none, and a message costs about half as much to index.
 CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages', content_rowid='id', tokenize='trigram', detail='none');
 
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
-WHEN new.direction NOT IN ('bot', 'system') BEGIN
-    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END;
+-- New messages are indexed after their commit, in batches, by
+-- conversation.Store.IndexForSearch: indexing in intake's transaction
+-- halved intake's throughput. Messages up to indexed_upto are in the
+-- index; search reads the newer ones (a few hundred at most) directly, so
+-- a message is found as soon as it is stored. Only one writer runs at a
+-- time, so message ids are committed in order and the cursor is exact.
+CREATE TABLE messages_fts_cursor (indexed_upto BIGINT NOT NULL);
 
+INSERT INTO messages_fts_cursor (indexed_upto) VALUES (0);
+
+-- An indexed message's entry follows its body in the same transaction:
+-- removing a secret from a stored message removes it from the index.
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
-WHEN old.direction NOT IN ('bot', 'system') BEGIN
+WHEN old.direction NOT IN ('bot', 'system') AND old.id <= (SELECT indexed_upto FROM messages_fts_cursor) BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body); END;
 
 CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages
-WHEN old.direction NOT IN ('bot', 'system') BEGIN
+WHEN old.direction NOT IN ('bot', 'system') AND old.id <= (SELECT indexed_upto FROM messages_fts_cursor) BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body); INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END;
-
-INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE direction NOT IN ('bot', 'system');
 -- {{end}}
 
 -- {{postgres}}
