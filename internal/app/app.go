@@ -82,6 +82,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		db.Close()
 		return nil, err
 	}
+	a.Convs.KeepUnassignedOnReply(cfg.KeepUnassignedOnReply)
 	if err := a.Convs.Prepare(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -57,6 +57,11 @@ type Config struct {
 	// ChatSocketsPerIP caps the open chat WebSockets per client address
 	// (0: the channel's default, 50).
 	ChatSocketsPerIP int
+	// KeepUnassignedOnReply (--assign-on-reply=false) leaves a conversation
+	// unassigned when an agent replies to it; by default the first reply
+	// assigns it to the agent. Negated so that a Config built in code
+	// behaves as the default install.
+	KeepUnassignedOnReply bool
 	// Rates limit anonymous writes and the bot's answers, per node. The
 	// zero Rate is off, so a Config built in code (tests, the benchmark)
 	// limits nothing unless it says so; the flags' defaults do.
@@ -112,6 +117,7 @@ var Options = []Option{
 	{"rate-sign-ins-per-ip", "HUIYING_RATE_SIGN_INS_PER_IP", "30/min burst 20", "console sign-in requests one client address may make, right or wrong (same format)"},
 	{"chat-sockets-per-ip", "HUIYING_CHAT_SOCKETS_PER_IP", "50", "open chat WebSockets (/ws/contact) one client address may hold, all its visitors together; more are answered 429"},
 	{"bot-answers-per-conversation", "HUIYING_BOT_ANSWERS_PER_CONVERSATION", "5/min", "the FAQ bot answers at most this many messages in one conversation (same format); beyond it the bot stays quiet and the conversation waits for a person"},
+	{"assign-on-reply", "HUIYING_ASSIGN_ON_REPLY", "true", "an agent's reply to an unassigned conversation assigns it to that agent (true or false)"},
 }
 
 // Register adds the flags to fs and returns a function that builds the
@@ -167,6 +173,11 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		}
 		if c.ChatSocketsPerIP, err = strconv.Atoi(*vals["chat-sockets-per-ip"]); err != nil || c.ChatSocketsPerIP < 1 {
 			errs = append(errs, fmt.Errorf("--chat-sockets-per-ip must be a whole number ≥ 1, got %q", *vals["chat-sockets-per-ip"]))
+		}
+		if assign, err := strconv.ParseBool(*vals["assign-on-reply"]); err != nil {
+			errs = append(errs, fmt.Errorf("--assign-on-reply must be true or false, got %q", *vals["assign-on-reply"]))
+		} else {
+			c.KeepUnassignedOnReply = !assign
 		}
 		for _, r := range []struct {
 			flag string

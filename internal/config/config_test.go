@@ -184,3 +184,29 @@ func TestLLMOffByDefault(t *testing.T) {
 		t.Fatalf("LLM defaults %q %q", c.LLMURL, c.LLMModel)
 	}
 }
+
+func TestAssignOnReply(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		keep bool
+		err  bool
+	}{{nil, false, false}, {[]string{"--assign-on-reply=false"}, true, false}, {[]string{"--assign-on-reply", "true"}, false, false},
+		{[]string{"--assign-on-reply", "sometimes"}, false, true}} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		build := Register(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		c, err := build()
+		if tc.err {
+			if err == nil || !strings.Contains(err.Error(), "--assign-on-reply") {
+				t.Errorf("%v: err %v", tc.args, err)
+			}
+			continue
+		}
+		if err != nil || c.KeepUnassignedOnReply != tc.keep {
+			t.Errorf("%v: keep unassigned %v, %v; want %v", tc.args, c.KeepUnassignedOnReply, err, tc.keep)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/config"
+	"github.com/huiying/huiying/internal/store/storetest"
 )
 
 func assigneeOf(t *testing.T, s *apptest.Server, conv string) string {
@@ -70,4 +72,17 @@ func TestReplyAssignsUnassignedConversation(t *testing.T) {
 			t.Errorf("a refused reply assigned the conversation to %q", a)
 		}
 	})
+}
+
+func TestReplyKeepsUnassignedWhenTurnedOff(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(e, func(t *testing.T) {
+			s := apptest.StartWith(t, e, func(c *config.Config) { c.KeepUnassignedOnReply = true })
+			c, _ := s.StartConversation(t)
+			s.Reply(t, c, "hello", false)
+			if a := assigneeOf(t, s, c); a != "" {
+				t.Errorf("with --assign-on-reply=false the reply assigned the conversation to %q", a)
+			}
+		})
+	}
 }
