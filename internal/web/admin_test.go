@@ -31,7 +31,7 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 		super := s.CreateAgent(t, "sun@example.com", "Sun", "supervisor")
 		var team teamJSON
 		s.JSON(t, "POST", "/api/v1/teams", s.AdminToken, map[string]string{"name": "Payments"}, http.StatusCreated, &team)
-		before := snapshot(t, s)
+		before := s.Snapshot(t)
 		for _, tok := range []string{agent.Token, super.Token} {
 			for _, rq := range []struct {
 				method, path string
@@ -48,7 +48,7 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 				}
 			}
 		}
-		assertNothingWritten(t, s, before)
+		s.AssertNothingWritten(t, before)
 		var a agentJSON
 		s.JSON(t, "GET", "/api/v1/me", agent.Token, nil, http.StatusOK, &a)
 		if a.Role != "agent" || !a.Active {

@@ -3,10 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -83,65 +80,6 @@ func seqs(ms []message) []int64 {
 		out = append(out, m.Seq)
 	}
 	return out
-}
-
-// snapshot is every row count the API can change plus the full state of
-// the given conversations, to prove a refused request wrote nothing.
-func snapshot(t *testing.T, s *apptest.Server, convIDs ...string) map[string]any {
-	t.Helper()
-	out := map[string]any{}
-	for _, table := range []string{"contacts", "conversations", "messages", "events", "inboxes", "agents",
-		"attachments", "conversation_tags", "teams", "team_members", "canned_replies"} {
-		out[table] = s.Count(t, "SELECT COUNT(*) FROM "+table)
-	}
-	for _, id := range convIDs {
-		c, err := s.App.Convs.Conversation(context.Background(), id)
-		if err != nil {
-			t.Fatalf("read conversation %s: %v", id, err)
-		}
-		out[id] = c
-	}
-	out["files"] = attachmentFiles(t, s)
-	return out
-}
-
-func assertNothingWritten(t *testing.T, s *apptest.Server, before map[string]any, convIDs ...string) {
-	t.Helper()
-	after := snapshot(t, s, convIDs...)
-	if !reflect.DeepEqual(before, after) {
-		for k := range before {
-			if !reflect.DeepEqual(before[k], after[k]) {
-				t.Errorf("%s changed: %+v → %+v", k, before[k], after[k])
-			}
-		}
-		t.FailNow()
-	}
-}
-
-// attachmentFiles lists the regular files under the data folder's
-// attachments directory.
-func attachmentFiles(t *testing.T, s *apptest.Server) []string {
-	t.Helper()
-	root := filepath.Join(s.DataDir, "attachments")
-	files := []string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if os.IsNotExist(err) && p == root {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		if d.Type().IsRegular() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, rel)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("walk %s: %v", root, err)
-	}
-	slices.Sort(files)
-	return files
 }
 
 func TestAgentAPI(t *testing.T) {
@@ -270,7 +208,7 @@ func TestAgentAPI(t *testing.T) {
 		if l.Total != 0 {
 			t.Fatalf("agent's own queue has %d conversations, want 0", l.Total)
 		}
-		before := snapshot(t, s)
+		before := s.Snapshot(t)
 		status, body := s.Do(t, "POST", "/api/v1/inboxes", agentTok, map[string]string{"name": "Sneaky"})
 		if status != http.StatusForbidden || apptest.ErrorCode(t, body) != "forbidden" {
 			t.Fatalf("agent creating an inbox: %d %s, want 403 forbidden", status, body)
@@ -279,7 +217,7 @@ func TestAgentAPI(t *testing.T) {
 		if status != http.StatusForbidden || apptest.ErrorCode(t, body) != "forbidden" {
 			t.Fatalf("agent creating an agent: %d %s, want 403 forbidden", status, body)
 		}
-		assertNothingWritten(t, s, before)
+		s.AssertNothingWritten(t, before)
 		var created struct {
 			Inbox struct {
 				ID        string `json:"id"`
@@ -383,7 +321,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 			{"unknown API route", "GET", "/api/v1/nope", s.AdminToken, nil, 404, "not_found"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				before := snapshot(t, s, convA, convB)
+				before := s.Snapshot(t, convA, convB)
 				status, body := s.Do(t, tc.method, tc.path, tc.token, tc.body)
 				if status != tc.status {
 					t.Fatalf("status %d, want %d; body %s", status, tc.status, body)
@@ -391,7 +329,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 				if code := apptest.ErrorCode(t, body); code != tc.code {
 					t.Fatalf("error code %q, want %q; body %s", code, tc.code, body)
 				}
-				assertNothingWritten(t, s, before, convA, convB)
+				s.AssertNothingWritten(t, before, convA, convB)
 			})
 		}
 		// The owners' timelines are as they were.

@@ -117,7 +117,7 @@ func TestCannedRepliesValidation(t *testing.T) {
 			}
 			return m
 		}
-		before := snapshot(t, s)
+		before := s.Snapshot(t)
 		for _, tc := range []struct {
 			name, method, path string
 			body               any
@@ -155,7 +155,7 @@ func TestCannedRepliesValidation(t *testing.T) {
 				t.Errorf("%s: %d %s, want %d %s mentioning %q", tc.name, status, body, tc.status, tc.code, tc.says)
 			}
 		}
-		assertNothingWritten(t, s, before)
+		s.AssertNothingWritten(t, before)
 		got := listCanned(t, s, s.AdminToken)
 		b, _ := json.Marshal(got)
 		if len(got) != 3 || got[1].ID != ok.ID || got[1].Shortcut != "refund" || got[1].Body != "Refunded." {

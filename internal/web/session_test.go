@@ -146,7 +146,7 @@ func TestCookieAuthAndCSRF(t *testing.T) {
 		}
 
 		// Writes need the CSRF token; refused ones write nothing.
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		for _, tc := range []struct{ name, csrf string }{{"without X-CSRF-Token", ""}, {"with a wrong X-CSRF-Token", "wrong-" + sess.CSRFToken}} {
 			for _, w := range []struct {
 				method, path string
@@ -163,7 +163,7 @@ func TestCookieAuthAndCSRF(t *testing.T) {
 				}
 			}
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 
 		// With the token the write goes through.
 		var m message

@@ -43,7 +43,7 @@ func TestAgentSendRoutesRefuseAskingForSecret(t *testing.T) {
 		}
 		asks := []string{"Please send me your seed phrase so we can restore the wallet",
 			"请把您的助记词发给我，我们帮您恢复钱包"}
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		attempts := 0
 		for _, rt := range routes {
 			for i, body := range asks {
@@ -58,7 +58,7 @@ func TestAgentSendRoutesRefuseAskingForSecret(t *testing.T) {
 				}
 			}
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 		if msgs := widgetMessages(t, s, conv, tok, 0); len(msgs) != 0 {
 			t.Fatalf("the contact was sent %+v", msgs)
 		}
@@ -82,7 +82,7 @@ func TestAgentSendRoutesRefuseAskingForSecret(t *testing.T) {
 func TestControlCharactersInNamesTagsAndIDs(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, tok := s.StartConversation(t)
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		for _, tags := range [][]string{{"vip\x00"}, {"a\nb"}, {"ok", "\x1b[31mred"}, {"x\u202ey"}} {
 			status, b := s.Do(t, "PATCH", "/api/v1/conversations/"+conv, s.AdminToken, map[string]any{"tags": tags})
 			if status != http.StatusBadRequest || apptest.ErrorCode(t, b) != "invalid" {
@@ -101,7 +101,7 @@ func TestControlCharactersInNamesTagsAndIDs(t *testing.T) {
 				t.Fatalf("agent client id %q: %d %s", cid, status, b)
 			}
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 
 		st := s.StartConversationWith(t, map[string]string{"name": "Ali\x00ce\u202e \x07Wang\n"})
 		c, err := s.App.Convs.Contact(context.Background(), st.ContactID)
@@ -173,7 +173,7 @@ func TestAssignToDeactivatedAgentRefused(t *testing.T) {
 		s.JSON(t, "PATCH", "/api/v1/conversations/"+conv, s.AdminToken, map[string]string{"assignee_id": ""}, http.StatusOK, nil)
 		s.JSON(t, "PATCH", "/api/v1/agents/"+id, s.AdminToken, map[string]any{"active": false}, http.StatusOK, nil)
 
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		status, b := s.Do(t, "PATCH", "/api/v1/conversations/"+conv, s.AdminToken, map[string]string{"assignee_id": id})
 		if status != http.StatusConflict || apptest.ErrorCode(t, b) != "conflict" {
 			t.Fatalf("assign to a deactivated agent: %d %s", status, b)
@@ -181,7 +181,7 @@ func TestAssignToDeactivatedAgentRefused(t *testing.T) {
 		if msg := errorMessage(t, b); !strings.Contains(msg, "deactivated") || !strings.Contains(msg, "停用") {
 			t.Fatalf("message %q", msg)
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 		// An active agent still can be assigned.
 		s.JSON(t, "PATCH", "/api/v1/conversations/"+conv, s.AdminToken, map[string]string{"assignee_id": "me"}, http.StatusOK, nil)
 	})

@@ -19,7 +19,7 @@ func TestAgentReplyAskingForSecretIsRefused(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, _ := s.StartConversation(t)
 		path := "/api/v1/conversations/" + conv + "/messages"
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		for _, body := range []string{"Please send me your seed phrase", "把助记词发给我", "what is your private key?"} {
 			status, b := s.Do(t, "POST", path, s.AdminToken, map[string]any{"body": body, "client_message_id": "x-" + body})
 			if status != http.StatusBadRequest || apptest.ErrorCode(t, b) != "asks_for_secret" {
@@ -35,7 +35,7 @@ func TestAgentReplyAskingForSecretIsRefused(t *testing.T) {
 				}
 			}
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 		// Supervisors can see each refused attempt in the audit log.
 		if n := s.Count(t, "SELECT COUNT(*) FROM audit_log WHERE action = ? AND target_id = ?",
 			"blocked: asks_for_secret", conv); n != 3 {
@@ -245,7 +245,7 @@ func TestContactExportAndDelete(t *testing.T) {
 				t.Fatalf("agent %s: %d", rq[0], status)
 			}
 		}
-		if files := attachmentFiles(t, s); len(files) != 1 {
+		if files := s.AttachmentFiles(t); len(files) != 1 {
 			t.Fatalf("files before delete %v", files)
 		}
 		otherMsgs := s.Messages(t, other)
@@ -258,7 +258,7 @@ func TestContactExportAndDelete(t *testing.T) {
 				t.Errorf("%s: %d rows left", k, n)
 			}
 		}
-		if files := attachmentFiles(t, s); len(files) != 0 {
+		if files := s.AttachmentFiles(t); len(files) != 0 {
 			t.Errorf("files left %v", files)
 		}
 		if status, _ := s.Do(t, "GET", "/api/v1/contacts/"+contactID, s.AdminToken, nil); status != http.StatusNotFound {
@@ -319,7 +319,7 @@ func TestRetentionPurge(t *testing.T) {
 				t.Errorf("%s was purged", c)
 			}
 		}
-		if files := attachmentFiles(t, s); len(files) != 3 {
+		if files := s.AttachmentFiles(t); len(files) != 3 {
 			t.Errorf("files %v, want 3 left", files)
 		}
 		// Later, the new closed one is due too; Days 0 purges nothing.

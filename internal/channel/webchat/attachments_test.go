@@ -35,7 +35,7 @@ func TestAttachments(t *testing.T) {
 		if att.Filename != "screenshot.png" || att.ContentType != "image/png" || att.Size != int64(len(img)) || att.ID == "" {
 			t.Fatalf("attachment = %+v", att)
 		}
-		if files := attachmentFiles(t, s); len(files) != 1 {
+		if files := s.AttachmentFiles(t); len(files) != 1 {
 			t.Fatalf("attachment files %v, want one", files)
 		}
 
@@ -107,24 +107,24 @@ func TestAttachments(t *testing.T) {
 			{"without a token", uploadPath, "", "x.png", img, 401, "unauthorized"},
 		} {
 			t.Run("upload "+tc.name, func(t *testing.T) {
-				before := snapshot(t, s, conv, other)
+				before := s.Snapshot(t, conv, other)
 				status, body := upload(t, s, tc.path, tc.token, tc.filename, tc.content, map[string]string{"body": "file"})
 				if status != tc.status || apptest.ErrorCode(t, body) != tc.code {
 					t.Fatalf("status %d body %s, want %d %s", status, body, tc.status, tc.code)
 				}
-				assertNothingWritten(t, s, before, conv, other)
+				s.AssertNothingWritten(t, before, conv, other)
 			})
 		}
 
 		// A form without a file part.
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		req, _ := http.NewRequest("POST", s.URL+uploadPath, strings.NewReader("just text"))
 		req.Header.Set("Content-Type", "text/plain")
 		status, body = s.DoRequest(t, req, tok)
 		if status != 400 || apptest.ErrorCode(t, body) != "invalid" {
 			t.Fatalf("upload without multipart: %d %s", status, body)
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 	})
 }
 
@@ -133,13 +133,13 @@ func TestAttachments(t *testing.T) {
 func TestRefusedUploadMessageLeavesNoFile(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, tok := s.StartConversation(t)
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		status, body := upload(t, s, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "x.png", pngBytes(t),
 			map[string]string{"body": strings.Repeat("a", conversation.MaxBodyRunes+1)})
 		if status != http.StatusRequestEntityTooLarge || apptest.ErrorCode(t, body) != "too_large" {
 			t.Fatalf("status %d body %s, want 413 too_large", status, body)
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 	})
 }
 
@@ -155,7 +155,7 @@ func TestRetriedUploadKeepsOneFile(t *testing.T) {
 		if status != http.StatusCreated {
 			t.Fatalf("upload: %d %s", status, first)
 		}
-		before := snapshot(t, s, conv)
+		before := s.Snapshot(t, conv)
 		status, again := upload(t, s, path, tok, "x.png", img, fields)
 		var a1, a2 apptest.Ack
 		_ = json.Unmarshal(first, &a1)
@@ -163,6 +163,6 @@ func TestRetriedUploadKeepsOneFile(t *testing.T) {
 		if status != http.StatusOK || !a2.Duplicate || a2.MessageID != a1.MessageID {
 			t.Fatalf("retry: %d %s, want 200 duplicate of %s", status, again, first)
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 	})
 }

@@ -2,20 +2,14 @@ package webchat_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"os"
-	"path/filepath"
-	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/huiying/huiying/internal/app/apptest"
@@ -70,65 +64,6 @@ func seqs(ms []message) []int64 {
 		out = append(out, m.Seq)
 	}
 	return out
-}
-
-// snapshot is every row count the API can change plus the full state of
-// the given conversations, to prove a refused request wrote nothing.
-func snapshot(t *testing.T, s *apptest.Server, convIDs ...string) map[string]any {
-	t.Helper()
-	out := map[string]any{}
-	for _, table := range []string{"contacts", "conversations", "messages", "events", "inboxes", "agents",
-		"attachments", "conversation_tags", "teams", "team_members", "canned_replies"} {
-		out[table] = s.Count(t, "SELECT COUNT(*) FROM "+table)
-	}
-	for _, id := range convIDs {
-		c, err := s.App.Convs.Conversation(context.Background(), id)
-		if err != nil {
-			t.Fatalf("read conversation %s: %v", id, err)
-		}
-		out[id] = c
-	}
-	out["files"] = attachmentFiles(t, s)
-	return out
-}
-
-func assertNothingWritten(t *testing.T, s *apptest.Server, before map[string]any, convIDs ...string) {
-	t.Helper()
-	after := snapshot(t, s, convIDs...)
-	if !reflect.DeepEqual(before, after) {
-		for k := range before {
-			if !reflect.DeepEqual(before[k], after[k]) {
-				t.Errorf("%s changed: %+v → %+v", k, before[k], after[k])
-			}
-		}
-		t.FailNow()
-	}
-}
-
-// attachmentFiles lists the regular files under the data folder's
-// attachments directory.
-func attachmentFiles(t *testing.T, s *apptest.Server) []string {
-	t.Helper()
-	root := filepath.Join(s.DataDir, "attachments")
-	files := []string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if os.IsNotExist(err) && p == root {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		if d.Type().IsRegular() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, rel)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("walk %s: %v", root, err)
-	}
-	slices.Sort(files)
-	return files
 }
 
 func pngBytes(t *testing.T) []byte {

@@ -64,7 +64,7 @@ func assertStoredNowhere(t *testing.T, s *apptest.Server, convs map[string]strin
 		_, b := s.Do(t, "GET", "/api/v1/contacts/"+c.ContactID, s.AdminToken, nil)
 		assertNoSecret(t, "GET contact", string(b))
 	}
-	for _, f := range attachmentFiles(t, s) {
+	for _, f := range s.AttachmentFiles(t) {
 		b, err := os.ReadFile(filepath.Join(s.DataDir, "attachments", f))
 		if err != nil {
 			t.Fatal(err)

@@ -38,7 +38,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 		convs[conv] = tok
 
 		// An email holding one is refused, and nothing is written.
-		before := snapshot(t, s)
+		before := s.Snapshot(t)
 		for _, email := range []string{strings.ReplaceAll(testMnemonics[0], " ", ".") + "@example.com",
 			"0x" + keyHex + "@example.com", strings.ReplaceAll(testMnemonics[0], " ", "-") + "@example.com"} {
 			status, b := s.Do(t, "POST", startPath, "", map[string]string{"name": "A", "email": email})
@@ -49,11 +49,11 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 				t.Fatalf("email refusal not clear in both languages: %s", msg)
 			}
 		}
-		assertNothingWritten(t, s, before)
+		s.AssertNothingWritten(t, before)
 
 		// A client_message_id holding one is refused.
 		sendPath := "/api/v1/widget/conversations/" + conv + "/messages"
-		before = snapshot(t, s, conv)
+		before = s.Snapshot(t, conv)
 		for _, cid := range []string{strings.ReplaceAll(testMnemonics[0], " ", "-"), strings.ReplaceAll(testMnemonics[0], " ", "_"),
 			testMnemonics[0], "0x" + keyHex} {
 			status, b := s.Do(t, "POST", sendPath, tok, map[string]string{"client_message_id": cid, "body": "hi"})
@@ -66,7 +66,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 				t.Fatalf("upload with client id %q: %d %s", cid, status, b)
 			}
 		}
-		assertNothingWritten(t, s, before, conv)
+		s.AssertNothingWritten(t, before, conv)
 
 		// Text files holding a secret are refused with a clear message;
 		// nothing is written, not even the file.
@@ -83,7 +83,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 			{"private key", "key.txt", "0x" + keyHex, "private key", "私钥"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				before := snapshot(t, s, conv)
+				before := s.Snapshot(t, conv)
 				status, b := upload(t, s, uploadPath, tok, tc.filename, []byte(tc.content), map[string]string{"client_message_id": "f-" + squash(tc.name)})
 				if status != http.StatusUnprocessableEntity || apptest.ErrorCode(t, b) != "contains_secret" {
 					t.Fatalf("%d %s, want 422 contains_secret", status, b)
@@ -91,7 +91,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 				if msg := errorMessage(t, b); !strings.Contains(msg, tc.want) || !strings.Contains(msg, tc.wantZH) || !strings.Contains(msg, "未上传") {
 					t.Fatalf("message %q lacks %q / %q", msg, tc.want, tc.wantZH)
 				}
-				assertNothingWritten(t, s, before, conv)
+				s.AssertNothingWritten(t, before, conv)
 			})
 		}
 		// An agent cannot send one either.
@@ -262,13 +262,13 @@ func TestTextUploadLimit(t *testing.T) {
 	s := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.MaxUploadBytes = 4 << 20 })
 	conv, tok := s.StartConversation(t)
 	path := "/api/v1/widget/conversations/" + conv + "/attachments"
-	before := snapshot(t, s, conv)
+	before := s.Snapshot(t, conv)
 	text := bytes.Repeat([]byte("pending transfer log line\n"), attachment.MaxTextBytes/26+1)
 	status, b := upload(t, s, path, tok, "log.txt", text[:attachment.MaxTextBytes+1], nil)
 	if status != http.StatusRequestEntityTooLarge || apptest.ErrorCode(t, b) != "too_large" {
 		t.Fatalf("text over the limit: %d %s", status, b)
 	}
-	assertNothingWritten(t, s, before, conv)
+	s.AssertNothingWritten(t, before, conv)
 	if status, b := upload(t, s, path, tok, "log.txt", text[:attachment.MaxTextBytes], nil); status != http.StatusCreated {
 		t.Fatalf("text at the limit: %d %s", status, b)
 	}

@@ -68,12 +68,12 @@ func TestWidgetStartConversation(t *testing.T) {
 			{"wrong field type", startPath, `{"name": 7}`, 400, "invalid"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				before := snapshot(t, s)
+				before := s.Snapshot(t)
 				status, body := s.Do(t, "POST", tc.path, "", tc.body)
 				if status != tc.status || apptest.ErrorCode(t, body) != tc.code {
 					t.Fatalf("status %d body %s, want %d %s", status, body, tc.status, tc.code)
 				}
-				assertNothingWritten(t, s, before)
+				s.AssertNothingWritten(t, before)
 			})
 		}
 	})
