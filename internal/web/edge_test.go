@@ -128,7 +128,7 @@ func TestSteadyLargeBodyOutlastsTheTimeout(t *testing.T) {
 func TestWebSocketOutlivesTheBodyTimeout(t *testing.T) {
 	s := apptest.StartWith(t, "sqlite", func(c *config.Config) { c.BodyReadTimeout = time.Second })
 	conv, tok := s.StartConversation(t)
-	c := dial(t, s, "/ws/contact?conversation="+conv+"&after=0", tok)
+	c := s.DialWS(t, "/ws/contact?conversation="+conv+"&after=0", tok)
 	time.Sleep(2500 * time.Millisecond)
 	s.Send(t, conv, tok, "m1", "still there?")
 	expectMessages(t, c, conv, 1)

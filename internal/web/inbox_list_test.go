@@ -91,7 +91,7 @@ func TestConversationListFields(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		agentWS := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
+		agentWS := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
 		s.JSON(t, "PATCH", "/api/v1/conversations/"+ann.ConversationID, s.AdminToken, map[string]string{"priority": "high"}, http.StatusOK, nil)
 		ev := nextEvent(t, agentWS, bus.ConversationUpdated)
 		var payload map[string]any

@@ -205,11 +205,11 @@ func TestUploadsAreLimitedPerContact(t *testing.T) {
 	conv, tok := s.StartConversation(t)
 	path := "/api/v1/widget/conversations/" + conv + "/attachments"
 	for i := range 3 {
-		if st, body := upload(t, s, path, tok, "a.png", pngBytes(t), nil); st != http.StatusCreated {
+		if st, body := s.Upload(t, path, tok, "a.png", apptest.PNG(t), nil); st != http.StatusCreated {
 			t.Fatalf("upload %d: %d %s", i+1, st, body)
 		}
 	}
-	st, body := upload(t, s, path, tok, "a.png", pngBytes(t), nil)
+	st, body := s.Upload(t, path, tok, "a.png", apptest.PNG(t), nil)
 	if st != http.StatusTooManyRequests || apptest.ErrorCode(t, body) != "rate_limited" {
 		t.Fatalf("4th upload: %d %s; want 429 rate_limited", st, body)
 	}

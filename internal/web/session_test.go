@@ -261,7 +261,7 @@ func TestAgentStreamWithCookieChecksOrigin(t *testing.T) {
 		dialWith := func(h http.Header) (*websocket.Conn, int, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			c, resp, err := websocket.Dial(ctx, wsURL(s, "/ws/agent"), &websocket.DialOptions{HTTPHeader: h})
+			c, resp, err := websocket.Dial(ctx, s.WSURL("/ws/agent"), &websocket.DialOptions{HTTPHeader: h})
 			status := 0
 			if resp != nil {
 				status = resp.StatusCode
@@ -302,6 +302,6 @@ func TestAgentStreamWithCookieChecksOrigin(t *testing.T) {
 			t.Fatalf("event %+v", ev)
 		}
 		// A bearer token needs no Origin (native clients, integrations).
-		dial(t, s, "/ws/agent", mei.Token)
+		s.DialWS(t, "/ws/agent", mei.Token)
 	})
 }

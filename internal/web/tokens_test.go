@@ -119,7 +119,7 @@ func TestTokensListAndRevoke(t *testing.T) {
 			}
 		}
 		// An agent revokes their own token; its open socket closes.
-		c := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), meiSecret)
+		c := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), meiSecret)
 		asked := time.Now()
 		if status, body := s.Do(t, "DELETE", "/api/v1/tokens/"+meiTok.ID, mei.Token, nil); status != http.StatusNoContent {
 			t.Fatalf("Mei revokes her own token: %d %s", status, body)

@@ -27,7 +27,7 @@ func errorMessage(t *testing.T, body []byte) string {
 func TestAgentSendRoutesRefuseAskingForSecret(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, tok := s.StartConversation(t)
-		png := pngBytes(t)
+		png := apptest.PNG(t)
 		routes := []struct {
 			name string
 			send func(body, cid string) (int, []byte)
@@ -37,7 +37,7 @@ func TestAgentSendRoutesRefuseAskingForSecret(t *testing.T) {
 					map[string]any{"body": body, "client_message_id": cid})
 			}},
 			{"upload", func(body, cid string) (int, []byte) {
-				return upload(t, s, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "steps.png", png,
+				return s.Upload(t, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "steps.png", png,
 					map[string]string{"body": body, "client_message_id": cid})
 			}},
 		}

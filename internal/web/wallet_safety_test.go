@@ -185,7 +185,7 @@ func TestContactExportAndDelete(t *testing.T) {
 		s.Reply(t, conv1, "checking", false)
 		s.Reply(t, conv1, "internal note about Li", true)
 		s.JSON(t, "PATCH", "/api/v1/conversations/"+conv1, s.AdminToken, map[string]any{"tags": []string{"vip"}}, http.StatusOK, nil)
-		status, b := upload(t, s, "/api/v1/widget/conversations/"+conv1+"/attachments", tok, "shot.png", pngBytes(t), map[string]string{"client_message_id": "up"})
+		status, b := s.Upload(t, "/api/v1/widget/conversations/"+conv1+"/attachments", tok, "shot.png", apptest.PNG(t), map[string]string{"client_message_id": "up"})
 		if status != http.StatusCreated {
 			t.Fatalf("upload: %d %s", status, b)
 		}
@@ -279,7 +279,7 @@ func TestRetentionPurge(t *testing.T) {
 		mk := func(status string) (string, string) {
 			conv, tok := s.StartConversation(t)
 			s.Send(t, conv, tok, "m", "hello "+status)
-			status2, b := upload(t, s, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "a.png", pngBytes(t), map[string]string{"client_message_id": "u"})
+			status2, b := s.Upload(t, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "a.png", apptest.PNG(t), map[string]string{"client_message_id": "u"})
 			if status2 != http.StatusCreated {
 				t.Fatalf("upload: %d %s", status2, b)
 			}

@@ -29,7 +29,7 @@ func dialConsole(t *testing.T, s *apptest.Server, sess *apptest.Session) *websoc
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	h := http.Header{"Cookie": {sess.Cookie.Name + "=" + sess.Cookie.Value}, "Origin": {s.URL}}
-	c, resp, err := websocket.Dial(ctx, wsURL(s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s))),
+	c, resp, err := websocket.Dial(ctx, s.WSURL(fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s))),
 		&websocket.DialOptions{HTTPHeader: h})
 	if err != nil {
 		status := 0
@@ -97,7 +97,7 @@ func TestAgentSocketsCloseWhenAccessEnds(t *testing.T) {
 			mei := s.CreateAgent(t, "mei@example.com", "Mei", "agent")
 			bob := s.CreateAgent(t, "bob@example.com", "Bob", "agent")
 			meiCookie := dialConsole(t, s, s.Login(t, mei.Email, mei.Password))
-			meiToken := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), mei.Token)
+			meiToken := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), mei.Token)
 			bobCookie := dialConsole(t, s, s.Login(t, bob.Email, bob.Password))
 			live(t, s, conv, "before deactivation", meiCookie, meiToken, bobCookie)
 			s.JSON(t, "PATCH", "/api/v1/agents/"+mei.ID, s.AdminToken, map[string]bool{"active": false}, http.StatusOK, nil)
@@ -149,8 +149,8 @@ func TestAgentSocketsCloseWhenAccessEnds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			revoked := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), tok)
-			other := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), wu.Token)
+			revoked := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), tok)
+			other := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), wu.Token)
 			live(t, s, conv, "before revocation", revoked, other)
 			if err := s.App.Auth.RevokeToken(ctx, info.ID); err != nil {
 				t.Fatal(err)
@@ -171,7 +171,7 @@ func TestAgentSocketsCloseWhenAccessEnds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), tok)
+			c := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), tok)
 			live(t, s, conv, "before expiry", c)
 			// Nothing changes in the database: the socket's own timer ends it.
 			time.Sleep(time.Until(*info.ExpiresAt))
@@ -187,7 +187,7 @@ func TestAgentSocketsCloseWhenAccessEnds(t *testing.T) {
 			s.Reply(t, conv, "after demotion", true)
 			expectClosed(t, c, changed, "role changed")
 			// Reconnecting gets a socket with the new role.
-			live(t, s, conv, "after demotion 2", dial(t, s, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), sun.Token))
+			live(t, s, conv, "after demotion 2", s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", lastEventID(t, s)), sun.Token))
 		})
 	})
 }

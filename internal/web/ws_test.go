@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,31 +13,6 @@ import (
 	"github.com/huiying/huiying/internal/app/apptest"
 	"github.com/huiying/huiying/internal/bus"
 )
-
-// wsURL turns the server's http:// URL into a ws:// one for path.
-func wsURL(s *apptest.Server, path string) string {
-	return "ws" + strings.TrimPrefix(s.URL, "http") + path
-}
-
-func dial(t *testing.T, s *apptest.Server, path, token string) *websocket.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	opts := &websocket.DialOptions{}
-	if token != "" {
-		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + token}}
-	}
-	c, resp, err := websocket.Dial(ctx, wsURL(s, path), opts)
-	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		t.Fatalf("dial %s: %v (HTTP %d)", path, err, status)
-	}
-	t.Cleanup(func() { c.CloseNow() })
-	return c
-}
 
 type frame struct {
 	Type    string    `json:"type"`
@@ -105,7 +79,7 @@ func TestStreamsRefuseBadCredentialsBeforeUpgrading(t *testing.T) {
 				if tc.token != "" {
 					opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + tc.token}}
 				}
-				c, resp, err := websocket.Dial(ctx, wsURL(s, tc.path), opts)
+				c, resp, err := websocket.Dial(ctx, s.WSURL(tc.path), opts)
 				if err == nil {
 					c.CloseNow()
 					t.Fatal("upgraded, want a refusal")
@@ -127,7 +101,7 @@ func TestAgentStreamReceivesEvents(t *testing.T) {
 		}
 		// after= makes the test independent of when the stream subscribes:
 		// anything newer is replayed from the outbox or arrives live.
-		c := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
+		c := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
 		s.Send(t, conv, tok, "m1", "hello agents")
 
 		ev := nextEvent(t, c, bus.MessageCreated)

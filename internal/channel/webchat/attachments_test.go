@@ -17,9 +17,9 @@ func TestAttachments(t *testing.T) {
 		conv, tok := s.StartConversation(t)
 		other, otherTok := s.StartConversation(t)
 		uploadPath := "/api/v1/widget/conversations/" + conv + "/attachments"
-		img := pngBytes(t)
+		img := apptest.PNG(t)
 
-		status, body := upload(t, s, uploadPath, tok, "screenshot.png", img, map[string]string{"body": "see attached", "client_message_id": "up-1"})
+		status, body := s.Upload(t, uploadPath, tok, "screenshot.png", img, map[string]string{"body": "see attached", "client_message_id": "up-1"})
 		if status != http.StatusCreated {
 			t.Fatalf("upload PNG: %d %s", status, body)
 		}
@@ -75,7 +75,7 @@ func TestAttachments(t *testing.T) {
 		}
 
 		// An agent can attach too, and the contact can fetch that file.
-		status, body = upload(t, s, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "reply.png", img, nil)
+		status, body = s.Upload(t, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "reply.png", img, nil)
 		if status != http.StatusCreated {
 			t.Fatalf("agent upload: %d %s", status, body)
 		}
@@ -108,7 +108,7 @@ func TestAttachments(t *testing.T) {
 		} {
 			t.Run("upload "+tc.name, func(t *testing.T) {
 				before := s.Snapshot(t, conv, other)
-				status, body := upload(t, s, tc.path, tc.token, tc.filename, tc.content, map[string]string{"body": "file"})
+				status, body := s.Upload(t, tc.path, tc.token, tc.filename, tc.content, map[string]string{"body": "file"})
 				if status != tc.status || apptest.ErrorCode(t, body) != tc.code {
 					t.Fatalf("status %d body %s, want %d %s", status, body, tc.status, tc.code)
 				}
@@ -134,7 +134,7 @@ func TestRefusedUploadMessageLeavesNoFile(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, tok := s.StartConversation(t)
 		before := s.Snapshot(t, conv)
-		status, body := upload(t, s, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "x.png", pngBytes(t),
+		status, body := s.Upload(t, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "x.png", apptest.PNG(t),
 			map[string]string{"body": strings.Repeat("a", conversation.MaxBodyRunes+1)})
 		if status != http.StatusRequestEntityTooLarge || apptest.ErrorCode(t, body) != "too_large" {
 			t.Fatalf("status %d body %s, want 413 too_large", status, body)
@@ -149,14 +149,14 @@ func TestRetriedUploadKeepsOneFile(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, tok := s.StartConversation(t)
 		path := "/api/v1/widget/conversations/" + conv + "/attachments"
-		img := pngBytes(t)
+		img := apptest.PNG(t)
 		fields := map[string]string{"client_message_id": "up-1"}
-		status, first := upload(t, s, path, tok, "x.png", img, fields)
+		status, first := s.Upload(t, path, tok, "x.png", img, fields)
 		if status != http.StatusCreated {
 			t.Fatalf("upload: %d %s", status, first)
 		}
 		before := s.Snapshot(t, conv)
-		status, again := upload(t, s, path, tok, "x.png", img, fields)
+		status, again := s.Upload(t, path, tok, "x.png", img, fields)
 		var a1, a2 apptest.Ack
 		_ = json.Unmarshal(first, &a1)
 		_ = json.Unmarshal(again, &a2)

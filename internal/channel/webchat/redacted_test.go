@@ -24,8 +24,8 @@ func TestRedactedEarlierMessageReachesStreams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		agent := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
-		contact := dial(t, s, "/ws/contact?conversation="+conv+"&after=0", tok)
+		agent := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
+		contact := s.DialWS(t, "/ws/contact?conversation="+conv+"&after=0", tok)
 		words := strings.Fields(testMnemonics[0])
 		first := s.Send(t, conv, tok, "half-1", strings.Join(words[:6], " "))
 		s.Send(t, conv, tok, "half-2", strings.Join(words[6:], " "))

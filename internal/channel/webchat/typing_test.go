@@ -21,9 +21,9 @@ func TestTypingIndicators(t *testing.T) {
 		s.Send(t, conv, tok, "m1", "hello")
 		eventsBefore := s.Count(t, "SELECT COUNT(*) FROM events")
 
-		agentWS := dial(t, s, "/ws/agent", s.AdminToken)
+		agentWS := s.DialWS(t, "/ws/agent", s.AdminToken)
 		agentFrames := pump(t, agentWS)
-		contactWS := dial(t, s, "/ws/contact?conversation="+conv, tok)
+		contactWS := s.DialWS(t, "/ws/contact?conversation="+conv, tok)
 		contactFrames := pump(t, contactWS)
 		// The backlog arrives after the stream subscribed to the hub.
 		await(t, contactFrames, "the backlog", isType("message"))
@@ -60,7 +60,7 @@ func TestTypingIndicators(t *testing.T) {
 		}
 		// Only that conversation's contact hears it.
 		conv2, tok2 := s.StartConversation(t)
-		other := dial(t, s, "/ws/contact?conversation="+conv2, tok2)
+		other := s.DialWS(t, "/ws/contact?conversation="+conv2, tok2)
 		otherFrames := pump(t, other)
 		s.Send(t, conv2, tok2, "o1", "hi")
 		await(t, otherFrames, "the other contact's message", isType("message"))
@@ -90,7 +90,7 @@ func TestContactHearsStatusChanges(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *apptest.Server) {
 		conv, tok := s.StartConversation(t)
 		s.Send(t, conv, tok, "m1", "hello")
-		c := dial(t, s, "/ws/contact?conversation="+conv, tok)
+		c := s.DialWS(t, "/ws/contact?conversation="+conv, tok)
 		frames := pump(t, c)
 		await(t, frames, "the backlog", isType("message"))
 
@@ -125,7 +125,7 @@ func TestAuthorName(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		agentWS := dial(t, s, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
+		agentWS := s.DialWS(t, fmt.Sprintf("/ws/agent?after=%d", last), s.AdminToken)
 
 		s.Send(t, conv, tok, "m1", "hello")
 		s.JSON(t, "POST", "/api/v1/conversations/"+conv+"/messages", mei.Token, map[string]any{"body": "hi, Mei here"}, http.StatusCreated, nil)

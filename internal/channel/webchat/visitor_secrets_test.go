@@ -60,7 +60,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 			if status != http.StatusBadRequest || apptest.ErrorCode(t, b) != "invalid" {
 				t.Fatalf("client id %q: %d %s", cid, status, b)
 			}
-			status, b = upload(t, s, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "a.png", pngBytes(t),
+			status, b = s.Upload(t, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "a.png", apptest.PNG(t),
 				map[string]string{"client_message_id": cid})
 			if status != http.StatusBadRequest || apptest.ErrorCode(t, b) != "invalid" {
 				t.Fatalf("upload with client id %q: %d %s", cid, status, b)
@@ -84,7 +84,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := s.Snapshot(t, conv)
-				status, b := upload(t, s, uploadPath, tok, tc.filename, []byte(tc.content), map[string]string{"client_message_id": "f-" + squash(tc.name)})
+				status, b := s.Upload(t, uploadPath, tok, tc.filename, []byte(tc.content), map[string]string{"client_message_id": "f-" + squash(tc.name)})
 				if status != http.StatusUnprocessableEntity || apptest.ErrorCode(t, b) != "contains_secret" {
 					t.Fatalf("%d %s, want 422 contains_secret", status, b)
 				}
@@ -95,7 +95,7 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 			})
 		}
 		// An agent cannot send one either.
-		status, b := upload(t, s, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "k.txt", []byte(testMnemonics[0]), nil)
+		status, b := s.Upload(t, "/api/v1/conversations/"+conv+"/attachments", s.AdminToken, "k.txt", []byte(testMnemonics[0]), nil)
 		if status != http.StatusUnprocessableEntity || apptest.ErrorCode(t, b) != "contains_secret" {
 			t.Fatalf("agent text upload: %d %s", status, b)
 		}
@@ -103,12 +103,12 @@ func TestVisitorFieldsNeverStoreSecrets(t *testing.T) {
 		// A file name holding a secret is kept with the marker; an
 		// ordinary text file passes.
 		for i, name := range []string{testMnemonics[0] + ".png", strings.ReplaceAll(testMnemonics[0], " ", "_") + ".png", "0x" + keyHex + ".png"} {
-			status, b := upload(t, s, uploadPath, tok, name, pngBytes(t), map[string]string{"client_message_id": "n-" + string(rune('0'+i))})
+			status, b := s.Upload(t, uploadPath, tok, name, apptest.PNG(t), map[string]string{"client_message_id": "n-" + string(rune('0'+i))})
 			if status != http.StatusCreated {
 				t.Fatalf("upload named %q: %d %s", name, status, b)
 			}
 		}
-		if status, b := upload(t, s, uploadPath, tok, "notes.txt", []byte("tx 0x5c50 pending since Monday\n"), nil); status != http.StatusCreated {
+		if status, b := s.Upload(t, uploadPath, tok, "notes.txt", []byte("tx 0x5c50 pending since Monday\n"), nil); status != http.StatusCreated {
 			t.Fatalf("ordinary text: %d %s", status, b)
 		}
 		names := 0
@@ -135,7 +135,7 @@ func TestUploadAckSaysRedacted(t *testing.T) {
 		path := "/api/v1/widget/conversations/" + conv + "/attachments"
 		fields := map[string]string{"body": "my seed is " + testMnemonics[0], "client_message_id": "up-secret"}
 		for _, want := range []int{http.StatusCreated, http.StatusOK} { // the first time, then a retry
-			status, b := upload(t, s, path, tok, "error.png", pngBytes(t), fields)
+			status, b := s.Upload(t, path, tok, "error.png", apptest.PNG(t), fields)
 			if status != want {
 				t.Fatalf("upload: %d %s, want %d", status, b, want)
 			}
@@ -153,7 +153,7 @@ func TestUploadAckSaysRedacted(t *testing.T) {
 			}
 		}
 		// Without a secret the ack carries neither.
-		status, b := upload(t, s, path, tok, "error.png", pngBytes(t), map[string]string{"body": "see the error", "client_message_id": "up-plain"})
+		status, b := s.Upload(t, path, tok, "error.png", apptest.PNG(t), map[string]string{"body": "see the error", "client_message_id": "up-plain"})
 		if status != http.StatusCreated || strings.Contains(string(b), "redacted") || strings.Contains(string(b), `"body"`) {
 			t.Fatalf("plain upload ack: %d %s", status, b)
 		}
@@ -172,17 +172,17 @@ func TestUploadNameFollowsSniffedType(t *testing.T) {
 			content         []byte
 			wantName, ctype string
 		}{
-			{"exe that is a PNG", "setup.exe", pngBytes(t), "setup.png", "image/png"},
+			{"exe that is a PNG", "setup.exe", apptest.PNG(t), "setup.png", "image/png"},
 			{"html that is text", "page.html", []byte("plain words, no markup\n"), "page.txt", "text/plain; charset=utf-8"},
 			{"svg that is text", "logo.svg", []byte("hello\n"), "logo.txt", "text/plain; charset=utf-8"},
-			{"fitting name kept", "Photo.PNG", pngBytes(t), "Photo.PNG", "image/png"},
+			{"fitting name kept", "Photo.PNG", apptest.PNG(t), "Photo.PNG", "image/png"},
 			{"csv kept", "report.csv", []byte("a,b\n1,2\n"), "report.csv", "text/plain; charset=utf-8"},
-			{"no extension", "screenshot", pngBytes(t), "screenshot.png", "image/png"},
-			{"direction override", "invoice\u202egnp.exe", pngBytes(t), "invoicegnp.png", "image/png"},
+			{"no extension", "screenshot", apptest.PNG(t), "screenshot.png", "image/png"},
+			{"direction override", "invoice\u202egnp.exe", apptest.PNG(t), "invoicegnp.png", "image/png"},
 			// Sent RFC 2231-encoded (filename*=UTF-8''a%00b…), as a raw
 			// client can: control characters cannot be put in the header
 			// as they are.
-			{"control characters", "a\x00b\x07c\x1bd\x7f\ne.png", pngBytes(t), "abcd e.png", "image/png"},
+			{"control characters", "a\x00b\x07c\x1bd\x7f\ne.png", apptest.PNG(t), "abcd e.png", "image/png"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				status, b := uploadEncodedName(t, s, path, tok, tc.sent, tc.content)
@@ -212,7 +212,7 @@ func TestContactAPIHidesGlobalMessageIDs(t *testing.T) {
 			s.Send(t, other, otherTok, "o-"+string(rune('a'+i)), "someone else's message")
 		}
 		conv, tok := s.StartConversation(t)
-		ws := pump(t, dial(t, s, "/ws/contact?conversation="+conv, tok))
+		ws := pump(t, s.DialWS(t, "/ws/contact?conversation="+conv, tok))
 		ack := s.Send(t, conv, tok, "mine-1", "hello")
 		s.Reply(t, conv, "hi, how can we help?", false)
 
@@ -226,7 +226,7 @@ func TestContactAPIHidesGlobalMessageIDs(t *testing.T) {
 		if rowIDs[ack.MessageID] || ack.MessageID != conversation.ContactMessageID(conv, ack.Seq) {
 			t.Fatalf("ack message_id %q is the row id (row ids %v)", ack.MessageID, rowIDs)
 		}
-		status, b := upload(t, s, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "a.png", pngBytes(t), nil)
+		status, b := s.Upload(t, "/api/v1/widget/conversations/"+conv+"/attachments", tok, "a.png", apptest.PNG(t), nil)
 		var upAck apptest.Ack
 		if status != http.StatusCreated || json.Unmarshal(b, &upAck) != nil || rowIDs[upAck.MessageID] || upAck.MessageID == "" {
 			t.Fatalf("upload ack %d %s", status, b)
@@ -264,16 +264,16 @@ func TestTextUploadLimit(t *testing.T) {
 	path := "/api/v1/widget/conversations/" + conv + "/attachments"
 	before := s.Snapshot(t, conv)
 	text := bytes.Repeat([]byte("pending transfer log line\n"), attachment.MaxTextBytes/26+1)
-	status, b := upload(t, s, path, tok, "log.txt", text[:attachment.MaxTextBytes+1], nil)
+	status, b := s.Upload(t, path, tok, "log.txt", text[:attachment.MaxTextBytes+1], nil)
 	if status != http.StatusRequestEntityTooLarge || apptest.ErrorCode(t, b) != "too_large" {
 		t.Fatalf("text over the limit: %d %s", status, b)
 	}
 	s.AssertNothingWritten(t, before, conv)
-	if status, b := upload(t, s, path, tok, "log.txt", text[:attachment.MaxTextBytes], nil); status != http.StatusCreated {
+	if status, b := s.Upload(t, path, tok, "log.txt", text[:attachment.MaxTextBytes], nil); status != http.StatusCreated {
 		t.Fatalf("text at the limit: %d %s", status, b)
 	}
-	img := append(pngBytes(t), bytes.Repeat([]byte{0}, 2<<20)...)
-	if status, b := upload(t, s, path, tok, "big.png", img, nil); status != http.StatusCreated {
+	img := append(apptest.PNG(t), bytes.Repeat([]byte{0}, 2<<20)...)
+	if status, b := s.Upload(t, path, tok, "big.png", img, nil); status != http.StatusCreated {
 		t.Fatalf("a 2 MiB image: %d %s", status, b)
 	}
 }

@@ -27,7 +27,7 @@ func TestContactSocketWithoutAuthFrameClosesWith1008(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := dial(t, s, path, "")
+			c := s.DialWS(t, path, "")
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			if tc.first != nil {

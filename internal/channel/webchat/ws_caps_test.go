@@ -18,13 +18,13 @@ func TestContactSocketsCappedPerContact(t *testing.T) {
 		path := "/ws/contact?conversation=" + conv
 		open := make([]*websocket.Conn, 0, socketsPerContact)
 		for range socketsPerContact {
-			open = append(open, dial(t, s, path, tok))
+			open = append(open, s.DialWS(t, path, tok))
 		}
 		dialRefused(t, s, path, tok)
 
 		// With first-frame authentication the contact is known only after
 		// the upgrade: the socket is closed with 1013 instead.
-		c := dial(t, s, path, "")
+		c := s.DialWS(t, path, "")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := c.Write(ctx, websocket.MessageText, []byte(`{"type":"auth","token":"`+tok+`"}`)); err != nil {
@@ -38,12 +38,12 @@ func TestContactSocketsCappedPerContact(t *testing.T) {
 
 		// Another contact is not affected, and a closed socket frees its slot.
 		conv2, tok2 := s.StartConversation(t)
-		dial(t, s, "/ws/contact?conversation="+conv2, tok2)
+		s.DialWS(t, "/ws/contact?conversation="+conv2, tok2)
 		open[0].Close(websocket.StatusNormalClosure, "tab closed")
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			c, resp, err := websocket.Dial(ctx, wsURL(s, path), &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}})
+			c, resp, err := websocket.Dial(ctx, s.WSURL(path), &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}})
 			cancel()
 			if err == nil {
 				c.CloseNow()
@@ -63,7 +63,7 @@ func TestContactSocketsCappedPerAddress(t *testing.T) {
 		// conversation is needed to fill the address's quota.
 		conns := make([]*websocket.Conn, 0, socketsPerIP)
 		for range socketsPerIP {
-			conns = append(conns, dial(t, s, "/ws/contact?conversation=cv_any", ""))
+			conns = append(conns, s.DialWS(t, "/ws/contact?conversation=cv_any", ""))
 		}
 		conv, tok := s.StartConversation(t)
 		dialRefused(t, s, "/ws/contact?conversation="+conv, tok)

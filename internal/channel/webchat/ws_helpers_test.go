@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -106,7 +105,7 @@ func dialRefused(t *testing.T, s *apptest.Server, path, token string) {
 	if token != "" {
 		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + token}}
 	}
-	c, resp, err := websocket.Dial(ctx, wsURL(s, path), opts)
+	c, resp, err := websocket.Dial(ctx, s.WSURL(path), opts)
 	if err == nil {
 		c.CloseNow()
 		t.Fatalf("dial %s: upgraded, want 429", path)
@@ -123,31 +122,6 @@ func dialRefused(t *testing.T, s *apptest.Server, path, token string) {
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != "rate_limited" || body.Error.Message == "" {
 		t.Fatalf("429 body %+v (%v), want a rate_limited JSON error", body, err)
 	}
-}
-
-// wsURL turns the server's http:// URL into a ws:// one for path.
-func wsURL(s *apptest.Server, path string) string {
-	return "ws" + strings.TrimPrefix(s.URL, "http") + path
-}
-
-func dial(t *testing.T, s *apptest.Server, path, token string) *websocket.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	opts := &websocket.DialOptions{}
-	if token != "" {
-		opts.HTTPHeader = http.Header{"Authorization": {"Bearer " + token}}
-	}
-	c, resp, err := websocket.Dial(ctx, wsURL(s, path), opts)
-	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		t.Fatalf("dial %s: %v (HTTP %d)", path, err, status)
-	}
-	t.Cleanup(func() { c.CloseNow() })
-	return c
 }
 
 type frame struct {

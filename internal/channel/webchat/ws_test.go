@@ -21,7 +21,7 @@ func TestContactStreamResumesWithoutGapsOrDuplicates(t *testing.T) {
 		s.Send(t, conv, tok, "m3", "three")
 		path := "/ws/contact?conversation=" + conv + "&after="
 
-		c := dial(t, s, path+"0", tok)
+		c := s.DialWS(t, path+"0", tok)
 		got := expectMessages(t, c, conv, 1, 2, 3)
 		if got[0].Body != "one" || got[2].Body != "three" || got[0].Direction != "inbound" {
 			t.Fatalf("caught-up messages = %+v", got)
@@ -46,7 +46,7 @@ func TestContactStreamResumesWithoutGapsOrDuplicates(t *testing.T) {
 		}
 		s.Send(t, conv, tok, "m8", "eight")
 
-		c2 := dial(t, s, fmt.Sprintf("%s%d", path, k), tok)
+		c2 := s.DialWS(t, fmt.Sprintf("%s%d", path, k), tok)
 		missed := expectMessages(t, c2, conv, 5, 6, 8)
 		if missed[0].Body != "five" || missed[1].Body != "six, from support" || missed[2].Body != "eight" {
 			t.Fatalf("missed messages = %+v", missed)
@@ -75,7 +75,7 @@ func TestContactStreamFirstFrameAuth(t *testing.T) {
 		s.Send(t, conv, tok, "m2", "two")
 		path := "/ws/contact?conversation=" + conv + "&after=1"
 
-		c := dial(t, s, path, "")
+		c := s.DialWS(t, path, "")
 		auth, _ := json.Marshal(map[string]string{"type": "auth", "token": tok})
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -95,7 +95,7 @@ func TestContactStreamFirstFrameAuth(t *testing.T) {
 			{"not JSON", `hello`},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				c := dial(t, s, path, "")
+				c := s.DialWS(t, path, "")
 				if err := c.Write(ctx, websocket.MessageText, []byte(tc.first)); err != nil {
 					t.Fatal(err)
 				}
