@@ -18,10 +18,9 @@ type agentSocket struct {
 	conn   *websocket.Conn
 	prefix string // client_message_id prefix of this run's messages
 
-	mu    sync.Mutex
-	sent  map[string]time.Time // client_message_id → start of sending, until seen
-	early map[string]time.Time // seen before sent was recorded (never, in practice)
-	lat   []time.Duration
+	mu   sync.Mutex
+	sent map[string]time.Time // client_message_id → start of sending, until seen
+	lat  []time.Duration
 
 	exited chan struct{}
 	err    error
@@ -38,8 +37,7 @@ func dialAgent(ctx, readCtx context.Context, hc *http.Client, base, token, runID
 		return nil, err
 	}
 	conn.SetReadLimit(maxResponse)
-	a := &agentSocket{conn: conn, prefix: "bench-" + runID + "-", sent: map[string]time.Time{},
-		early: map[string]time.Time{}, exited: make(chan struct{})}
+	a := &agentSocket{conn: conn, prefix: "bench-" + runID + "-", sent: map[string]time.Time{}, exited: make(chan struct{})}
 	go a.read(readCtx)
 	return a, nil
 }
@@ -80,26 +78,19 @@ func (a *agentSocket) read(ctx context.Context) {
 			continue
 		}
 		a.mu.Lock()
-		if t0, ok := a.sent[id]; ok {
+		if t0, ok := a.sent[id]; ok { // recorded before the message was posted
 			a.lat = append(a.lat, now.Sub(t0))
 			delete(a.sent, id)
-		} else {
-			a.early[id] = now
 		}
 		a.mu.Unlock()
 	}
 }
 
 // sending records that the message with this client_message_id starts
-// being sent at t0 (its first attempt only).
+// being sent at t0 (its first attempt only), before it is posted.
 func (a *agentSocket) sending(id string, t0 time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if at, ok := a.early[id]; ok {
-		a.lat = append(a.lat, at.Sub(t0))
-		delete(a.early, id)
-		return
-	}
 	if _, ok := a.sent[id]; !ok {
 		a.sent[id] = t0
 	}

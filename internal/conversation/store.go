@@ -86,7 +86,7 @@ func (s *Store) Conversation(ctx context.Context, id string) (Conversation, erro
 // conversation change reads the conversation inside its transaction.
 const (
 	getConversationQuery = "SELECT " + conversationCols + " FROM conversations WHERE id = ?"
-	tagsOfOneQuery       = "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (?) ORDER BY tag"
+	tagsOfOneQuery       = tagsQueryHead + "?" + tagsQueryTail
 )
 
 func getConversation(ctx context.Context, q querier, id string) (Conversation, error) {
@@ -108,9 +108,12 @@ func getConversation(ctx context.Context, q querier, id string) (Conversation, e
 }
 
 // tagsQuery reads the tags of n conversations.
-func tagsQuery(n int) string {
-	return "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN (" + placeholders(n) + ") ORDER BY tag"
-}
+func tagsQuery(n int) string { return tagsQueryHead + placeholders(n) + tagsQueryTail }
+
+const (
+	tagsQueryHead = "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN ("
+	tagsQueryTail = ") ORDER BY tag"
+)
 
 func loadTags(ctx context.Context, q querier, ids []string) (map[string][]string, error) {
 	out := map[string][]string{}

@@ -242,16 +242,22 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 // and preparing while a transaction holds it would wait for that
 // transaction to end.
 func (db *DB) Prepare(ctx context.Context, queries ...string) error {
+	return db.prepareOn(ctx, db.write, db.stmts, queries)
+}
+
+// prepareOn prepares queries on pool and keeps them in m (db.stmts or
+// db.reads), closing any statement they replace.
+func (db *DB) prepareOn(ctx context.Context, pool *sql.DB, m map[string]*sql.Stmt, queries []string) error {
 	for _, q := range queries {
-		st, err := db.write.PrepareContext(ctx, db.Q(q))
+		st, err := pool.PrepareContext(ctx, db.Q(q))
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)
 		}
 		db.mu.Lock()
-		if old, ok := db.stmts[q]; ok {
+		if old, ok := m[q]; ok {
 			old.Close()
 		}
-		db.stmts[q] = st
+		m[q] = st
 		db.mu.Unlock()
 	}
 	return nil
@@ -262,19 +268,7 @@ func (db *DB) Prepare(ctx context.Context, queries ...string) error {
 // so Query and QueryRow skip parsing them; each read connection prepares
 // them on first use.
 func (db *DB) PrepareReads(ctx context.Context, queries ...string) error {
-	for _, q := range queries {
-		st, err := db.read.PrepareContext(ctx, db.Q(q))
-		if err != nil {
-			return fmt.Errorf("prepare %q: %w", q, err)
-		}
-		db.mu.Lock()
-		if old, ok := db.reads[q]; ok {
-			old.Close()
-		}
-		db.reads[q] = st
-		db.mu.Unlock()
-	}
-	return nil
+	return db.prepareOn(ctx, db.read, db.reads, queries)
 }
 
 // readStmt returns the prepared read statement for query, or nil.
