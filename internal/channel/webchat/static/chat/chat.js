@@ -15,6 +15,7 @@
 //   wire.js          the page's event handlers
 //   lang.js          the page's language: follows the visitor's writing, or their choice
 //   visitor.js       the visitor's setting (page, device…) and name, told to the server
+//   queue.js         the queue banner: place in line, expected wait, opening time, the agent
 //
 // The modules import each other's functions (a cycle among function
 // declarations is safe in ES modules); none of them calls into another at
@@ -46,7 +47,8 @@
 // message-remove, verified-badge, typing-indicator, connection-banner
 // (data-state offline|reconnecting|connecting), new-messages-pill,
 // conversation-status, safety-note, chat-lang (data-lang), chat-name-prompt,
-// chat-name-input, chat-name-save, chat-name-skip, chat-name-thanks.
+// chat-name-input, chat-name-save, chat-name-skip, chat-name-thanks,
+// queue-banner (data-state waiting|closed|assigned, data-position), queue-text.
 
 import { embed, inboxKey, app, thread } from "./env.js";
 import { outbox, hasConversation } from "./session.js";
@@ -58,10 +60,12 @@ import { applyTexts, autoGrow, updateSendButton } from "./ui.js";
 import { wire } from "./wire.js";
 import { initLang } from "./lang.js";
 import { initContext, syncContext, askName } from "./visitor.js";
+import { initQueue } from "./queue.js";
 
 async function start() {
   initLang();
   initContext();
+  initQueue();
   applyTexts();
   if (embed) {
     app.classList.add("hy-embed");

@@ -8,6 +8,7 @@ import { handleMessage } from "./thread.js";
 import { connect, closeSocket, updateBanner } from "./socket.js";
 import { showStatusNote } from "./ui.js";
 import { visitorContext, contextSent, askName } from "./visitor.js";
+import { clearPlace } from "./queue.js";
 
 let starting = null;
 
@@ -79,6 +80,7 @@ export function resetConversation() {
   }
   markConversation();
   saveSession();
+  clearPlace();
   showStatusNote(t("conversationReset"));
   updateBanner();
 }

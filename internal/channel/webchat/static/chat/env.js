@@ -51,6 +51,7 @@ export const pill = $("hy-pill");
 export const typingEl = $("hy-typing");
 export const typingText = $("hy-typing-text");
 export const statusNote = $("hy-status-note");
+export const queueBanner = $("hy-queue");
 export const form = $("hy-composer");
 export const input = $("hy-input");
 export const sendBtn = $("hy-send");

@@ -9,6 +9,7 @@ import { resetConversation } from "./conversation.js";
 import { handleMessage, replaceBody } from "./thread.js";
 import { resumeOutbox } from "./outbox.js";
 import { showAgentTyping, hideAgentTyping, setConversationStatus } from "./ui.js";
+import { showPlace, clearPlace, loadPlace } from "./queue.js";
 
 let ws = null;
 let wsState = "idle"; // idle | connecting | open | closed
@@ -56,6 +57,9 @@ function onFrame(data) {
     else showAgentTyping(f.name);
   } else if (f.type === "conversation" && f.conversation) {
     setConversationStatus(f.conversation.status);
+    if (f.conversation.status === "resolved" || f.conversation.status === "closed") clearPlace();
+  } else if (f.type === "queue") {
+    showPlace(f);
   } else if (f.type === "redacted" && Array.isArray(f.messages)) {
     for (const m of f.messages) replaceBody(m && m.seq, m && m.body);
   }
@@ -84,6 +88,8 @@ export function connect() {
     if (info.established) return;
     info.established = true;
     wsAttempt = 0;
+    // Subscribed now: read the place once; frames bring every change after.
+    loadPlace();
   };
   sock.onopen = () => {
     sock.send(JSON.stringify({ type: "auth", token: session.contact_token }));

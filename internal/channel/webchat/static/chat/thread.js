@@ -10,6 +10,7 @@ import { botActions } from "./bot.js";
 import { renderMarkdown } from "./markdown.js";
 import { retryEntry, removeEntry } from "./outbox.js";
 import { hideAgentTyping, postToParent } from "./ui.js";
+import { noteMessage } from "./queue.js";
 
 // ---- scrolling ----
 
@@ -243,6 +244,7 @@ export function handleMessage(m, live) {
   bySeq.set(m.seq, e);
   if (m.direction === "inbound" && e.cid) byCid.set(e.cid, e);
   place(e.el, m.seq);
+  noteMessage(m);
   if (m.direction === "outbound") hideAgentTyping();
   if (!live) return;
   if (wasNear || m.direction === "inbound") scrollToBottom(false);

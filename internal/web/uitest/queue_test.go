@@ -1,0 +1,171 @@
+package uitest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// queueBanner is the chat's queue banner as the visitor sees it.
+type queueBanner struct {
+	Hidden   bool   `json:"hidden"`
+	State    string `json:"state"`
+	Position string `json:"position"`
+	Text     string `json:"text"`
+	Avatar   string `json:"avatar"` // the initials shown, or "img"
+	Live     string `json:"live"`
+}
+
+const queueBannerJS = `(() => {
+  const b = document.querySelector('[data-testid=queue-banner]');
+  const a = b.querySelector('.hy-queue-avatar');
+  return {
+    hidden: b.hidden || b.getBoundingClientRect().height === 0,
+    state: b.dataset.state || '',
+    position: b.dataset.position || '',
+    text: b.querySelector('[data-testid=queue-text]')?.textContent || '',
+    avatar: a ? (a.tagName === 'IMG' ? 'img' : a.textContent) : '',
+    live: b.getAttribute('aria-live') || '',
+  };
+})()`
+
+// waitQueueBanner waits until the banner satisfies ok and returns it.
+func waitQueueBanner(t *testing.T, ctx context.Context, what string, ok func(queueBanner) bool) queueBanner {
+	t.Helper()
+	var got queueBanner
+	eventually(t, what, func() (bool, string) {
+		b, err := evalErr[queueBanner](ctx, queueBannerJS)
+		if err != nil {
+			return false, err.Error()
+		}
+		got = b
+		return ok(b), js(b)
+	})
+	return got
+}
+
+// evalAsync runs a JavaScript expression that gives a promise and decodes
+// what it resolves to.
+func evalAsync[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, waitLimit)
+	defer cancel()
+	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// showPlace hands the chat page's queue module a place, as the contact
+// socket's "queue" frame would.
+func showPlace(t *testing.T, ctx context.Context, place string) {
+	t.Helper()
+	evalAsync[bool](t, ctx, `import('/static/chat/queue.js').then((q) => { q.showPlace(`+place+`); return true; })`)
+}
+
+// The banner's wording in both languages: the place in line (N means N-1
+// ahead), the expected wait rounded up to minutes and in hours from 90
+// minutes, when a closed team opens in its own time zone, and the agent's
+// name once assigned; the language toggle re-words it.
+func TestQueueBannerWording(t *testing.T) {
+	e := start(t)
+	visitor := e.person(t)
+	emulatePhone(t, visitor)
+	// The visitor's clock is in New York; the team in the tests is in Shanghai.
+	if _, err := chromedp.Call(visitor, emulation.SetTimezoneOverride,
+		emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"}); err != nil {
+		t.Fatalf("set the time zone: %v", err)
+	}
+	openChat(t, visitor, e.chatURL()+"?lang=en")
+	if b := eval[queueBanner](t, visitor, queueBannerJS); !b.Hidden || b.Live != "polite" {
+		t.Fatalf("banner before any conversation = %+v, want hidden with aria-live polite", b)
+	}
+
+	// Friday 4 December 2026, 20:00 in Shanghai and 07:00 in New York.
+	const formats = `import('/static/chat/queue.js').then((q) => {
+  const now = new Date('2026-12-04T12:00:00Z');
+  return {
+    eta: [0, 59, 60, 61, 240, 5340, 5400, 7300].map((s) => q.etaText(s)),
+    opens: [
+      q.opensText('2026-12-04T13:00:00Z', 'Asia/Shanghai', now),
+      q.opensText('2026-12-05T01:00:00Z', 'Asia/Shanghai', now),
+      q.opensText('2026-12-07T01:00:00Z', 'Asia/Shanghai', now),
+      q.opensText('2026-12-14T01:00:00Z', 'Asia/Shanghai', now),
+      q.opensText('2026-12-04T14:00:00Z', 'America/New_York', now),
+    ],
+  };
+})`
+	type formatted struct {
+		ETA   []string `json:"eta"`
+		Opens []string `json:"opens"`
+	}
+	want := map[string]formatted{
+		"en": {
+			ETA: []string{"less than a minute", "less than a minute", "about 1 min", "about 2 min", "about 4 min",
+				"about 89 min", "about 2 hours", "about 3 hours"},
+			Opens: []string{"today at 21:00 (GMT+8)", "tomorrow at 09:00 (GMT+8)", "on Monday at 09:00 (GMT+8)",
+				"on December 14 at 09:00 (GMT+8)", "today at 09:00"},
+		},
+		"zh-CN": {
+			ETA: []string{"预计不到 1 分钟", "预计不到 1 分钟", "预计 1 分钟", "预计 2 分钟", "预计 4 分钟",
+				"预计 89 分钟", "预计约 2 小时", "预计约 3 小时"},
+			Opens: []string{"今天 21:00（GMT+8）", "明天 09:00（GMT+8）", "星期一 09:00（GMT+8）",
+				"12月14日 09:00（GMT+8）", "今天 09:00"},
+		},
+	}
+	check := func(lang string) {
+		t.Helper()
+		got := evalAsync[formatted](t, visitor, formats)
+		if js(got) != js(want[lang]) {
+			t.Errorf("%s formats:\n got  %s\n want %s", lang, js(got), js(want[lang]))
+		}
+	}
+	check("en")
+
+	showPlace(t, visitor, `{position: 3, eta_seconds: 200, eta_known: true, agents_online: 2, open: true}`)
+	waitQueueBanner(t, visitor, "third in line with a known wait", func(b queueBanner) bool {
+		return !b.Hidden && b.State == "waiting" && b.Position == "3" && b.Text == "You're #3 in line · about 4 min"
+	})
+	showPlace(t, visitor, `{position: 1, eta_seconds: 0, eta_known: false, agents_online: 0, open: true}`)
+	waitQueueBanner(t, visitor, "next in line with no wait known", func(b queueBanner) bool {
+		return b.State == "waiting" && b.Position == "1" &&
+			b.Text == "You're next in line. An agent will reply here as soon as one is free."
+	})
+	tomorrow := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	showPlace(t, visitor, `{position: 2, eta_seconds: 0, eta_known: false, agents_online: 0, open: false, opens_at: `+
+		js(tomorrow)+`, time_zone: 'Asia/Shanghai'}`)
+	b := waitQueueBanner(t, visitor, "the team closed", func(b queueBanner) bool { return b.State == "closed" })
+	if !strings.HasPrefix(b.Text, "Our team is offline now and opens ") || !strings.Contains(b.Text, "(GMT+8)") ||
+		!strings.HasSuffix(b.Text, ". Your message is saved; we'll reply here.") {
+		t.Errorf("closed banner = %q", b.Text)
+	}
+	showPlace(t, visitor, `{position: 0, eta_seconds: 0, eta_known: false, agents_online: 1, open: true, assignee: {id: 'ag_1', name: 'Mei Lin'}}`)
+	waitQueueBanner(t, visitor, "the agent's name", func(b queueBanner) bool {
+		return b.State == "assigned" && b.Text == "Mei Lin is handling your conversation" && b.Avatar == "ML"
+	})
+	checkPhoneLayout(t, visitor, "with the queue banner")
+
+	// The toggle re-words the banner.
+	do(t, visitor, "switch to Chinese", chromedp.Click(testid("chat-lang")))
+	waitQueueBanner(t, visitor, "the agent's name in Chinese", func(b queueBanner) bool {
+		return b.State == "assigned" && b.Text == "Mei Lin 正在为您服务"
+	})
+	check("zh-CN")
+	showPlace(t, visitor, `{position: 3, eta_seconds: 5400, eta_known: true, agents_online: 1, open: true}`)
+	waitQueueBanner(t, visitor, "third in line in Chinese", func(b queueBanner) bool {
+		return b.State == "waiting" && b.Text == "您前面还有 2 人 · 预计约 2 小时"
+	})
+	showPlace(t, visitor, `{position: 1, eta_seconds: 0, eta_known: false, agents_online: 0, open: true}`)
+	waitQueueBanner(t, visitor, "next in line in Chinese", func(b queueBanner) bool {
+		return b.Text == "下一位就是您。客服一有空就会在这里回复您。"
+	})
+	showPlace(t, visitor, `{position: 0, eta_seconds: 0, eta_known: false, agents_online: 0, open: true}`)
+	waitQueueBanner(t, visitor, "no banner when not waiting for a person", func(b queueBanner) bool {
+		return b.Hidden && b.State == "" && b.Text == ""
+	})
+}
