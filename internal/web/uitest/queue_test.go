@@ -8,6 +8,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/huiying/huiying/internal/routing"
 )
 
 // queueBanner is the chat's queue banner as the visitor sees it.
@@ -70,13 +72,15 @@ func showPlace(t *testing.T, ctx context.Context, place string) {
 
 // The banner's wording in both languages: the place in line (N means N-1
 // ahead), the expected wait rounded up to minutes and in hours from 90
-// minutes, when a closed team opens in its own time zone, and the agent's
-// name once assigned; the language toggle re-words it.
+// minutes, when a closed team opens in its own time zone (in the same
+// words as the bot, routing.OpeningText), and the agent's name once
+// assigned; the language toggle re-words it.
 func TestQueueBannerWording(t *testing.T) {
 	e := start(t)
 	visitor := e.person(t)
 	emulatePhone(t, visitor)
-	// The visitor's clock is in New York; the team in the tests is in Shanghai.
+	// The visitor's clock is in New York; the opening time is told in the
+	// team's zone all the same.
 	if _, err := chromedp.Call(visitor, emulation.SetTimezoneOverride,
 		emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"}); err != nil {
 		t.Fatalf("set the time zone: %v", err)
@@ -87,17 +91,28 @@ func TestQueueBannerWording(t *testing.T) {
 	}
 
 	// Friday 4 December 2026, 20:00 in Shanghai and 07:00 in New York.
-	const formats = `import('/static/chat/queue.js').then((q) => {
-  const now = new Date('2026-12-04T12:00:00Z');
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	opens := []struct {
+		at time.Time
+		tz string
+	}{
+		{time.Date(2026, 12, 4, 13, 0, 0, 0, time.UTC), "Asia/Shanghai"},    // today 21:00
+		{time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC), "Asia/Shanghai"},     // tomorrow 09:00
+		{time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC), "Asia/Shanghai"},     // Monday
+		{time.Date(2026, 12, 14, 1, 0, 0, 0, time.UTC), "Asia/Shanghai"},    // in ten days
+		{time.Date(2027, 1, 5, 1, 0, 0, 0, time.UTC), "Asia/Shanghai"},      // next year
+		{time.Date(2026, 12, 4, 14, 0, 0, 0, time.UTC), "America/New_York"}, // today 09:00 there
+		{time.Date(2026, 12, 4, 13, 0, 0, 0, time.UTC), "Mars/Olympus"},     // unknown: UTC
+	}
+	var calls []string
+	for _, o := range opens {
+		calls = append(calls, "q.opensText("+js(o.at.Format(time.RFC3339))+", "+js(o.tz)+", now)")
+	}
+	formats := `import('/static/chat/queue.js').then((q) => {
+  const now = new Date(` + js(now.Format(time.RFC3339)) + `);
   return {
     eta: [0, 59, 60, 61, 240, 5340, 5400, 7300].map((s) => q.etaText(s)),
-    opens: [
-      q.opensText('2026-12-04T13:00:00Z', 'Asia/Shanghai', now),
-      q.opensText('2026-12-05T01:00:00Z', 'Asia/Shanghai', now),
-      q.opensText('2026-12-07T01:00:00Z', 'Asia/Shanghai', now),
-      q.opensText('2026-12-14T01:00:00Z', 'Asia/Shanghai', now),
-      q.opensText('2026-12-04T14:00:00Z', 'America/New_York', now),
-    ],
+    opens: [` + strings.Join(calls, ", ") + `],
   };
 })`
 	type formatted struct {
@@ -105,24 +120,25 @@ func TestQueueBannerWording(t *testing.T) {
 		Opens []string `json:"opens"`
 	}
 	want := map[string]formatted{
-		"en": {
-			ETA: []string{"less than a minute", "less than a minute", "about 1 min", "about 2 min", "about 4 min",
-				"about 89 min", "about 2 hours", "about 3 hours"},
-			Opens: []string{"today at 21:00 (GMT+8)", "tomorrow at 09:00 (GMT+8)", "on Monday at 09:00 (GMT+8)",
-				"on December 14 at 09:00 (GMT+8)", "today at 09:00"},
-		},
-		"zh-CN": {
-			ETA: []string{"预计不到 1 分钟", "预计不到 1 分钟", "预计 1 分钟", "预计 2 分钟", "预计 4 分钟",
-				"预计 89 分钟", "预计约 2 小时", "预计约 3 小时"},
-			Opens: []string{"今天 21:00（GMT+8）", "明天 09:00（GMT+8）", "星期一 09:00（GMT+8）",
-				"12月14日 09:00（GMT+8）", "今天 09:00"},
-		},
+		"en": {ETA: []string{"less than a minute", "less than a minute", "about 1 min", "about 2 min", "about 4 min",
+			"about 89 min", "about 2 hours", "about 3 hours"}},
+		"zh-CN": {ETA: []string{"预计不到 1 分钟", "预计不到 1 分钟", "预计 1 分钟", "预计 2 分钟", "预计 4 分钟",
+			"预计 89 分钟", "预计约 2 小时", "预计约 3 小时"}},
+	}
+	for lang, w := range want {
+		for _, o := range opens {
+			w.Opens = append(w.Opens, routing.OpeningText(lang, now, o.at, o.tz))
+		}
+		want[lang] = w
+	}
+	if w := want["en"].Opens; w[1] != "tomorrow at 09:00 (Beijing time)" || w[5] != "today at 09:00 (New York time)" {
+		t.Fatalf("the bot's opening texts changed: %q; update this test's cases", w)
 	}
 	check := func(lang string) {
 		t.Helper()
 		got := evalAsync[formatted](t, visitor, formats)
 		if js(got) != js(want[lang]) {
-			t.Errorf("%s formats:\n got  %s\n want %s", lang, js(got), js(want[lang]))
+			t.Errorf("%s formats (the opening times as the bot words them):\n got  %s\n want %s", lang, js(got), js(want[lang]))
 		}
 	}
 	check("en")
@@ -140,10 +156,16 @@ func TestQueueBannerWording(t *testing.T) {
 	showPlace(t, visitor, `{position: 2, eta_seconds: 0, eta_known: false, agents_online: 0, open: false, opens_at: `+
 		js(tomorrow)+`, time_zone: 'Asia/Shanghai'}`)
 	b := waitQueueBanner(t, visitor, "the team closed", func(b queueBanner) bool { return b.State == "closed" })
-	if !strings.HasPrefix(b.Text, "Our team is offline now and opens ") || !strings.Contains(b.Text, "(GMT+8)") ||
+	if !strings.HasPrefix(b.Text, "Our team is offline now and opens ") || !strings.Contains(b.Text, "(Beijing time)") ||
 		!strings.HasSuffix(b.Text, ". Your message is saved; we'll reply here.") {
 		t.Errorf("closed banner = %q", b.Text)
 	}
+	// Closed hours, but someone is online all the same: they may answer.
+	showPlace(t, visitor, `{position: 2, eta_seconds: 0, eta_known: false, agents_online: 1, open: false, opens_at: `+
+		js(tomorrow)+`, time_zone: 'Asia/Shanghai'}`)
+	waitQueueBanner(t, visitor, "closed hours with an agent online", func(b queueBanner) bool {
+		return b.State == "waiting" && b.Text == "You're #2 in line. An agent will reply here as soon as one is free."
+	})
 	showPlace(t, visitor, `{position: 0, eta_seconds: 0, eta_known: false, agents_online: 1, open: true, assignee: {id: 'ag_1', name: 'Mei Lin'}}`)
 	waitQueueBanner(t, visitor, "the agent's name", func(b queueBanner) bool {
 		return b.State == "assigned" && b.Text == "Mei Lin is handling your conversation" && b.Avatar == "ML"

@@ -66,7 +66,8 @@ export function noteMessage(m) {
 // kind is what the banner says: "waiting", "closed", "assigned" or "" (nothing).
 function kind(p) {
   if (!p) return "";
-  if (p.position > 0) return p.open === false ? "closed" : "waiting";
+  // Closed hours with someone online anyway: they may well answer.
+  if (p.position > 0) return p.open === false && !(p.agents_online > 0) ? "closed" : "waiting";
   if (p.assignee && p.assignee.name) {
     return (repliedAt.get(p.assignee.name) || 0) > assignedAfter ? "" : "assigned";
   }
@@ -137,36 +138,47 @@ function closedText(p) {
   return when ? t("queueClosed", { when }) : t("queueClosedNoTime");
 }
 
-// opensText says when the team opens, in its time zone: "today at 09:00",
-// "tomorrow at 09:00", "on Monday at 09:00" within the week, else the date;
-// with the zone's name when the visitor's clock is in another zone.
+// opensText says when the team opens, in the team's zone and in the words
+// the bot uses (routing.OpeningText): "today at 09:00 (Beijing time)",
+// "tomorrow", the weekday up to six days ahead ("Monday", "周一"), else the
+// date ("Dec 14", "12月14日", with the year when not this year's); the zone
+// is 北京时间 / Beijing time for China's, the city in English ("New York
+// time"), the IANA name in Chinese, an unknown name read as UTC.
 export function opensText(iso, timeZone, now = new Date()) {
   const d = new Date(iso);
   if (isNaN(d.getTime())) return "";
-  let zone = timeZone || undefined;
+  let zone = String(timeZone || "UTC");
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
   } catch {
-    zone = undefined; // an unknown zone name: the visitor's own
+    zone = "UTC";
   }
-  const fmt = (opts) => new Intl.DateTimeFormat(lang, { timeZone: zone, ...opts });
-  // day is the date of x on the team's calendar, as a count of days.
-  const ymd = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "numeric", day: "numeric" });
-  const day = (x) => {
-    const v = Object.fromEntries(ymd.formatToParts(x).map((q) => [q.type, Number(q.value)]));
-    return Date.UTC(v.year, v.month - 1, v.day);
+  const parts = (x) => {
+    const f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    return Object.fromEntries(f.formatToParts(x).map((q) => [q.type, q.value]));
   };
-  const days = Math.round((day(d) - day(now)) / 86400000);
-  const time = fmt({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
-  let s;
-  if (days <= 0) s = t("opensToday", { time });
-  else if (days === 1) s = t("opensTomorrow", { time });
-  else if (days < 7) s = t("opensWeekday", { day: fmt({ weekday: "long" }).format(d), time });
-  else s = t("opensDate", { date: fmt({ month: "long", day: "numeric" }).format(d), time });
-  const own = new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone && zone !== own) {
-    const z = fmt({ timeZoneName: "short" }).formatToParts(d).find((x) => x.type === "timeZoneName");
-    if (z) s = t("opensZone", { when: s, zone: z.value });
+  const o = parts(d);
+  const n = parts(now);
+  const days = Math.round((Date.UTC(o.year, o.month - 1, o.day) - Date.UTC(n.year, n.month - 1, n.day)) / 86400000);
+  const fmt = (opts) => new Intl.DateTimeFormat(lang, { timeZone: zone, ...opts }).format(d);
+  const zh = lang === "zh-CN";
+  let day;
+  if (days <= 0) day = t("opensToday");
+  else if (days === 1) day = t("opensTomorrow");
+  else if (days <= 6) day = fmt({ weekday: zh ? "short" : "long" });
+  else if (o.year !== n.year) day = fmt({ year: "numeric", month: zh ? "long" : "short", day: "numeric" });
+  else day = fmt({ month: zh ? "long" : "short", day: "numeric" });
+  return t("opensAt", { day, time: `${o.hour}:${o.minute}`, zone: zoneName(zone) });
+}
+
+const BEIJING = ["Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"];
+
+function zoneName(tz) {
+  if (BEIJING.includes(tz)) return t("zoneBeijing");
+  if (tz.includes("/") && !tz.startsWith("Etc/")) {
+    return t("zoneCity", { tz, city: tz.slice(tz.lastIndexOf("/") + 1).replaceAll("_", " ") });
   }
-  return s;
+  return tz;
 }
