@@ -57,6 +57,8 @@ type App struct {
 	Retention Retention
 	// Snoozer reopens snoozed conversations at snoozed_until; Serve runs it.
 	Snoozer *conversation.Snoozer
+	// Router assigns waiting conversations to agents; Serve runs its stage.
+	Router *routing.Router
 }
 
 // Open opens the database, applies migrations and builds the services.
@@ -114,9 +116,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 	if cfg.LLMURL != "" {
 		botOpts.Phraser = bot.LLM{Client: llm.New(llm.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey})}
 	}
-	router := routing.New(a.Convs, decisions, bot.AttrHandoff, a.Convs.Now)
-	a.Bot = bot.New(a.Convs, decisions, router, a.KB, log, botOpts)
+	a.Router = routing.New(routing.NewStore(db, time.Now), a.Convs, a.in, a.hub, agentCards{a.Auth},
+		routing.Options{HandoffAttr: bot.AttrHandoff, Grace: cfg.PresenceGrace, Log: log})
+	a.Bot = bot.New(a.Convs, decisions, a.Router, a.KB, log, botOpts)
 	if err := a.disp.Subscribe(ctx, "faqbot", true, a.Bot.Handle); err != nil {
+		a.in.Close()
+		db.Close()
+		return nil, err
+	}
+	if err := a.disp.Subscribe(ctx, "routing", true, a.Router.Handle); err != nil {
 		a.in.Close()
 		db.Close()
 		return nil, err
@@ -127,7 +135,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Write
 		DB: db, AuditDays: cfg.AuditRetentionDays, Now: time.Now, Log: log}
 	a.web = web.New(web.Deps{
 		Log: log, Conversations: a.Convs, Intake: a.in, Auth: a.Auth, Canned: canned.NewStore(db, time.Now),
-		KB: a.KB, Bot: a.Bot,
+		KB: a.KB, Bot: a.Bot, Routing: a.Router,
 		ContactTokens: auth.NewContactTokens([]byte(secret)), Hub: a.hub,
 		Attachments: files, Explorers: cfg.Explorers, TrustedProxies: cfg.TrustedProxies,
 		Limits: web.Limits{MaxRequestBytes: cfg.MaxRequestBytes, MaxUploadBytes: cfg.MaxUploadBytes, SocketsPerIP: cfg.ChatSocketsPerIP,
@@ -206,6 +214,8 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	go func() { a.Retention.Run(dctx, time.Hour); close(retentionDone) }()
 	snoozerDone := make(chan struct{})
 	go func() { a.Snoozer.Run(dctx); close(snoozerDone) }()
+	routingDone := make(chan struct{})
+	go func() { a.Router.Run(dctx); close(routingDone) }()
 	// New messages reach SQLite's search index in batches after their
 	// commit (searches read the few not indexed yet directly).
 	searchDone := make(chan struct{})
@@ -222,6 +232,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 		<-dispDone
 		<-retentionDone
 		<-snoozerDone
+		<-routingDone
 		<-searchDone
 		a.Close()
 		return fmt.Errorf("serve: %w", err)
@@ -242,6 +253,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener) error {
 	<-dispDone
 	<-retentionDone
 	<-snoozerDone
+	<-routingDone
 	<-searchDone
 	a.Bot.Close()
 	a.hub.Close()

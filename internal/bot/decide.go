@@ -338,24 +338,10 @@ func oneMoreUnhelpful(c conversation.Conversation) map[string]*string {
 	return map[string]*string{AttrUnhelpful: &v}
 }
 
-// handoffTx hands the conversation to people: a message with the queue
-// position, the hand-off attribute, and high priority for sensitive topics.
+// handoffTx hands the conversation to people: the hand-off attribute,
+// high priority for sensitive topics, its place in the team's queue, and
+// a message with that place (or when the team opens).
 func (s *Service) handoffTx(ctx context.Context, tx *store.Tx, c conversation.Conversation, d *Decision, reason string, urgent *ArticleRef) error {
-	pos, wait, err := s.router.Position(ctx, tx, c.InboxID, c.ID)
-	if err != nil {
-		return err
-	}
-	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: pos, ExpectedWaitSeconds: int((wait + time.Second - 1) / time.Second)}
-	if urgent != nil {
-		meta.Articles = []ArticleRef{*urgent}
-	}
-	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, pos, wait, urgent), meta)
-	if err != nil {
-		return err
-	}
-	if err := s.decisions.setReplySeqTx(ctx, tx, d.ID, seq); err != nil {
-		return err
-	}
 	ch := conversation.Change{Attributes: map[string]*string{AttrHandoff: &reason}}
 	if reason == ReasonSensitive && c.Priority != conversation.PriorityUrgent {
 		high := conversation.PriorityHigh
@@ -365,6 +351,21 @@ func (s *Service) handoffTx(ctx context.Context, tx *store.Tx, c conversation.Co
 		open := conversation.StatusOpen
 		ch.Status = &open
 	}
-	_, err = s.convs.UpdateTx(ctx, tx, c.ID, ch)
-	return err
+	c, err := s.convs.UpdateTx(ctx, tx, c.ID, ch)
+	if err != nil {
+		return err
+	}
+	place, err := s.router.Enqueue(ctx, tx, c, d.Locale)
+	if err != nil {
+		return err
+	}
+	meta := Meta{Kind: "handoff", Reason: reason, QueuePosition: place.Position, ExpectedWaitSeconds: place.ETASeconds, OpensAt: place.OpensAt}
+	if urgent != nil {
+		meta.Articles = []ArticleRef{*urgent}
+	}
+	seq, err := s.say(ctx, tx, c.ID, handoffBody(d.Locale, reason, place, s.convs.Now(), urgent), meta)
+	if err != nil {
+		return err
+	}
+	return s.decisions.setReplySeqTx(ctx, tx, d.ID, seq)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/apperr"
-	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -154,25 +153,3 @@ func (ds *DecisionStore) scrub(ctx context.Context, conversationID string, bodie
 // truncateWAL empties the SQLite write-ahead log after a scrub, so the old
 // text does not stay there (nothing on PostgreSQL).
 func (ds *DecisionStore) truncateWAL(ctx context.Context) error { return ds.db.TruncateWAL(ctx) }
-
-// RecentHandoffsTx lists the inbox's n most recent announced hand-offs,
-// newest first: the samples of the expected wait (internal/routing).
-func (ds *DecisionStore) RecentHandoffsTx(ctx context.Context, tx *store.Tx, inboxID string, n int) ([]routing.Handoff, error) {
-	rows, err := tx.Query(ctx, `SELECT conversation_id, reply_seq, created_at FROM bot_decisions
-		WHERE inbox_id = ? AND outcome LIKE ? AND reply_seq > 0 ORDER BY id DESC LIMIT ?`, inboxID, OutcomeHandoff+":%", n)
-	if err != nil {
-		return nil, fmt.Errorf("read recent hand-offs of inbox %s: %w", inboxID, err)
-	}
-	defer rows.Close()
-	var out []routing.Handoff
-	for rows.Next() {
-		var h routing.Handoff
-		var at int64
-		if err := rows.Scan(&h.ConversationID, &h.Seq, &at); err != nil {
-			return nil, fmt.Errorf("read recent hand-offs of inbox %s: %w", inboxID, err)
-		}
-		h.At = time.UnixMilli(at).UTC()
-		out = append(out, h)
-	}
-	return out, rows.Err()
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/matcher"
+	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/store"
 )
 
@@ -28,12 +29,11 @@ type Conversations interface {
 	Send(ctx context.Context, tx *store.Tx, m conversation.NewMessage) (conversation.Appended, error)
 }
 
-// Router places a conversation being handed off in its inbox's queue
-// (*routing.Router in production): its position (1 is next) and the wait
-// agents usually take (0 when unknown), read inside the hand-off's
-// transaction.
+// Router puts a conversation being handed off in its team's queue inside
+// the hand-off's transaction (*routing.Router in production) and returns
+// the place the visitor is told: position, expected wait, opening hours.
 type Router interface {
-	Position(ctx context.Context, tx *store.Tx, inboxID, conversationID string) (int, time.Duration, error)
+	Enqueue(ctx context.Context, tx *store.Tx, c conversation.Conversation, locale string) (routing.Place, error)
 }
 
 // Matcher ranks the knowledge base's articles for a question (a trained

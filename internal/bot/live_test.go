@@ -381,9 +381,10 @@ func TestBotOffInInbox(t *testing.T) {
 	}
 }
 
-// After enough answered hand-offs, the next one tells the visitor how long
-// agents usually take.
-func TestHandoffTellsTheTypicalWait(t *testing.T) {
+// A hand-off tells the visitor routing's expected wait: none before any
+// conversation was handled, then, with the one online agent busy, the
+// measured handling time.
+func TestHandoffTellsTheExpectedWait(t *testing.T) {
 	eachBotServer(t, func(t *testing.T, s *apptest.Server) {
 		handoff := func() (string, message) {
 			convID, tok := s.StartConversation(t)
@@ -394,23 +395,45 @@ func TestHandoffTellsTheTypicalWait(t *testing.T) {
 			}
 			return convID, m
 		}
-		for i := 0; i < 5; i++ {
+		resolved := `{"status":"resolved"}`
+		for i := 0; i < 3; i++ {
 			convID, m := handoff()
-			if m.Meta.ExpectedWaitSeconds != 0 || strings.Contains(m.Body, "通常") {
+			if m.Meta.ExpectedWaitSeconds != 0 || strings.Contains(m.Body, "预计") {
 				t.Fatalf("hand-off %d promised a wait before any was measured: %+v", i, m)
 			}
 			if m.Meta.QueuePosition != 1 {
-				t.Fatalf("hand-off %d: queue position %d, want 1 (the earlier ones were answered)", i, m.Meta.QueuePosition)
+				t.Fatalf("hand-off %d: queue position %d, want 1 (the earlier ones were handled)", i, m.Meta.QueuePosition)
 			}
-			s.Reply(t, convID, "您好，我是客服小李。", false)
+			s.Reply(t, convID, "您好，我是客服小李。", false) // assigns it to the admin
+			waitCount(t, s, "SELECT COUNT(*) FROM routing_assignments WHERE conversation_id = ?", convID)
+			s.JSON(t, "PATCH", "/api/v1/conversations/"+convID, s.AdminToken, json.RawMessage(resolved), 200, nil)
+			waitCount(t, s, "SELECT COUNT(*) FROM routing_assignments WHERE conversation_id = ? AND released_at IS NOT NULL", convID)
 		}
-		handoff() // waits: nobody answers it
-		_, m := handoff()
-		if m.Meta.QueuePosition != 2 {
-			t.Fatalf("queue position %d, want 2 (one unanswered hand-off ahead)", m.Meta.QueuePosition)
+		// The admin comes online with room for one: the next hand-off is
+		// theirs at once, and the one after waits behind them.
+		s.JSON(t, "PATCH", "/api/v1/agents/"+s.AdminID, s.AdminToken, map[string]any{"capacity": 1}, 200, nil)
+		s.JSON(t, "PUT", "/api/v1/me/presence", s.AdminToken, map[string]any{"status": "online"}, 200, nil)
+		first, m := handoff()
+		if m.Meta.QueuePosition != 1 || m.Meta.ExpectedWaitSeconds != 0 {
+			t.Fatalf("hand-off with a free agent = %+v, want position 1 and no wait", m.Meta)
 		}
-		if m.Meta.ExpectedWaitSeconds < 1 || m.Meta.ExpectedWaitSeconds > 60 || !strings.Contains(m.Body, "客服通常不到 1 分钟就会回复") {
-			t.Fatalf("seventh hand-off = %+v, want the measured wait (under a minute)", m)
+		waitCount(t, s, "SELECT COUNT(*) FROM conversations WHERE id = ? AND assignee_id IS NOT NULL", first)
+		_, m = handoff()
+		if m.Meta.QueuePosition != 1 || m.Meta.ExpectedWaitSeconds < 1 || m.Meta.ExpectedWaitSeconds > 60 ||
+			!strings.Contains(m.Body, "预计不到 1 分钟") {
+			t.Fatalf("hand-off behind a busy agent = %+v, want position 1 and the measured wait (under a minute)", m)
 		}
 	})
+}
+
+// waitCount waits until query counts at least one row.
+func waitCount(t *testing.T, s *apptest.Server, query string, args ...any) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for s.Count(t, query, args...) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing for %s %v after 15 s", query, args)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/kb"
+	"github.com/huiying/huiying/internal/routing"
 )
 
 // ArticleRef is an article as a bot message shows it.
@@ -22,12 +23,13 @@ type ArticleRef struct {
 type Meta struct {
 	Kind     string       `json:"kind"` // answer, suggestions, no_answer, handoff, solved, quiet
 	Articles []ArticleRef `json:"articles,omitempty"`
-	// Reason, QueuePosition and ExpectedWaitSeconds (the median time to the
-	// first agent reply over recent hand-offs; absent without enough of
-	// them) describe a hand-off.
-	Reason              string `json:"reason,omitempty"`
-	QueuePosition       int    `json:"queue_position,omitempty"`
-	ExpectedWaitSeconds int    `json:"expected_wait_seconds,omitempty"`
+	// Reason, QueuePosition, ExpectedWaitSeconds (routing's estimate;
+	// absent when it has nothing to base one on) and OpensAt (when the
+	// team is closed: when it opens) describe a hand-off.
+	Reason              string     `json:"reason,omitempty"`
+	QueuePosition       int        `json:"queue_position,omitempty"`
+	ExpectedWaitSeconds int        `json:"expected_wait_seconds,omitempty"`
+	OpensAt             *time.Time `json:"opens_at,omitempty"`
 	// LLM marks an answer phrased by the language model from Articles.
 	LLM bool `json:"llm,omitempty"`
 }
@@ -83,7 +85,7 @@ func noAnswerBody(locale string) string {
 		"Sorry, I couldn't find an answer to that. Please describe it in other words, or type \"agent\" to reach a person.")
 }
 
-func handoffBody(locale, reason string, position int, wait time.Duration, urgent *ArticleRef) string {
+func handoffBody(locale, reason string, p routing.Place, now time.Time, urgent *ArticleRef) string {
 	var b strings.Builder
 	switch reason {
 	case ReasonSensitive:
@@ -94,15 +96,7 @@ func handoffBody(locale, reason string, position int, wait time.Duration, urgent
 	default:
 		b.WriteString(pick(locale, "好的，正在为您转接人工客服。", "OK, I'm passing you to a person."))
 	}
-	if position > 0 {
-		b.WriteString(" " + pick(locale, fmt.Sprintf("您前面还有 %d 位用户在等待。", position-1),
-			fmt.Sprintf("You are number %d in the queue.", position)))
-	}
-	if wait > 0 {
-		b.WriteString(" " + waitText(locale, wait))
-	}
-	b.WriteString(" " + pick(locale, "客服会在这里回复您，您可以先离开，稍后回来查看。",
-		"An agent will reply here; you can leave and come back later."))
+	b.WriteString(" " + placeText(locale, p, now))
 	if urgent != nil {
 		b.WriteString("\n\n" + pick(locale, "在等待时，请先按这篇文章保护剩余资产：", "While you wait, protect your remaining funds with these steps: ") +
 			urgent.Title + " " + urgent.URL)

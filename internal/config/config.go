@@ -62,6 +62,9 @@ type Config struct {
 	// assigns it to the agent. Negated so that a Config built in code
 	// behaves as the default install.
 	KeepUnassignedOnReply bool
+	// PresenceGrace is how long an online agent may have no console
+	// connection before routing makes them away (0: 2 minutes).
+	PresenceGrace time.Duration
 	// Rates limit anonymous writes and the bot's answers, per node. The
 	// zero Rate is off, so a Config built in code (tests, the benchmark)
 	// limits nothing unless it says so; the flags' defaults do.
@@ -115,6 +118,7 @@ var Options = []Option{
 	{"rate-uploads-per-ip", "HUIYING_RATE_UPLOADS_PER_IP", "60/min burst 20", "files one client address may upload (same format)"},
 	{"rate-uploads-per-inbox", "HUIYING_RATE_UPLOADS_PER_INBOX", "30/s burst 300", "files all visitors together may upload to one inbox (same format)"},
 	{"rate-sign-ins-per-ip", "HUIYING_RATE_SIGN_INS_PER_IP", "30/min burst 20", "console sign-in requests one client address may make, right or wrong (same format)"},
+	{"presence-grace", "HUIYING_PRESENCE_GRACE", "2m", "how long an online agent may have no console open before they turn away and stop receiving conversations"},
 	{"chat-sockets-per-ip", "HUIYING_CHAT_SOCKETS_PER_IP", "50", "open chat WebSockets (/ws/contact) one client address may hold, all its visitors together; more are answered 429"},
 	{"bot-answers-per-conversation", "HUIYING_BOT_ANSWERS_PER_CONVERSATION", "5/min", "the FAQ bot answers at most this many messages in one conversation (same format); beyond it the bot stays quiet and the conversation waits for a person"},
 	{"assign-on-reply", "HUIYING_ASSIGN_ON_REPLY", "true", "an agent's reply to an unassigned conversation assigns it to that agent (true or false)"},
@@ -173,6 +177,9 @@ func Register(fs *flag.FlagSet) func() (Config, error) {
 		}
 		if c.ChatSocketsPerIP, err = strconv.Atoi(*vals["chat-sockets-per-ip"]); err != nil || c.ChatSocketsPerIP < 1 {
 			errs = append(errs, fmt.Errorf("--chat-sockets-per-ip must be a whole number ≥ 1, got %q", *vals["chat-sockets-per-ip"]))
+		}
+		if c.PresenceGrace, err = time.ParseDuration(*vals["presence-grace"]); err != nil || c.PresenceGrace < time.Second {
+			errs = append(errs, fmt.Errorf("--presence-grace must be a duration of at least 1s like 2m, got %q", *vals["presence-grace"]))
 		}
 		if assign, err := strconv.ParseBool(*vals["assign-on-reply"]); err != nil {
 			errs = append(errs, fmt.Errorf("--assign-on-reply must be true or false, got %q", *vals["assign-on-reply"]))

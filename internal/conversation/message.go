@@ -167,7 +167,7 @@ func (s *Store) Prepare(ctx context.Context) error {
 		return err
 	}
 	return s.db.Prepare(ctx, append([]string{dedupeQuery, seqQueryContact, seqQueryAgent, insertMessageQuery, reopenQuery, undoSeqQuery,
-		recentQuery, attributesQuery, firstAgentReplyQuery, getConversationQuery, tagsOfOneQuery, updateConversationQuery},
+		recentQuery, attributesQuery, getConversationQuery, tagsOfOneQuery, updateConversationQuery},
 		bus.Queries(s.db.Dialect)...)...)
 }
 

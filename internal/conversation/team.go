@@ -61,3 +61,22 @@ func (s *Store) Teams(ctx context.Context) ([]Team, error) {
 	}
 	return out, rows.Err()
 }
+
+// RenameTeam changes a team's name.
+func (s *Store) RenameTeam(ctx context.Context, id, name string) error {
+	name = CleanName(name)
+	if name == "" || len(name) > 100 {
+		return apperr.New(apperr.Invalid, "team name must be 1 to 100 characters")
+	}
+	res, err := s.db.Exec(ctx, "UPDATE teams SET name = ? WHERE id = ?", name, id)
+	if store.IsUniqueViolation(err) {
+		return apperr.New(apperr.Conflict, "a team named %q already exists", name)
+	}
+	if err != nil {
+		return fmt.Errorf("rename team %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.NotFound, "team %q not found", id)
+	}
+	return nil
+}

@@ -100,6 +100,14 @@ func (h *Hub) Counts() (contacts, agents int) {
 	return contacts, len(h.agents)
 }
 
+// Listening reports whether anyone listens to the conversation on this
+// node (its contact's sockets).
+func (h *Hub) Listening(conversationID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.convs[conversationID]) > 0
+}
+
 // Handle is the bus handler: it never blocks on a slow listener.
 func (h *Hub) Handle(_ context.Context, evs []bus.Event) error {
 	h.mu.Lock()

@@ -194,7 +194,12 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"agents": as})
+	out, err := s.agentsWithRouting(r, as)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agents": out})
 }
 
 func (s *Server) createAgent(w http.ResponseWriter, r *http.Request) {
@@ -233,7 +238,12 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"teams": ts})
+	out, err := s.teamsWithRouting(r, ts)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"teams": out})
 }
 
 func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {

@@ -23,6 +23,7 @@ import (
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/realtime"
+	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/walletctx"
 	"github.com/huiying/huiying/internal/web/httpx"
@@ -55,7 +56,10 @@ type Deps struct {
 	Canned        *canned.Store
 	KB            *kb.Store
 	// Bot is the FAQ bot (nil: its routes answer 404).
-	Bot           *bot.Service
+	Bot *bot.Service
+	// Routing assigns conversations and keeps agents' presence (nil: its
+	// routes answer 404).
+	Routing       *routing.Router
 	ContactTokens *auth.ContactTokens
 	Hub           *realtime.Hub
 	Attachments   attachment.Storage
@@ -221,6 +225,10 @@ func (s *Server) routeTable() []Route {
 		{"DELETE", "/api/v1/tokens/{id}", Agent, s.revokeToken},
 		{"GET", "/api/v1/teams", Agent, s.listTeams},
 		{"POST", "/api/v1/teams", Admin, s.createTeam},
+		{"PATCH", "/api/v1/teams/{id}", Admin, s.patchTeam},
+		{"GET", "/api/v1/routing/queues", Supervisor, s.listQueues},
+		{"GET", "/api/v1/me/presence", Agent, s.getPresence},
+		{"PUT", "/api/v1/me/presence", Agent, s.putPresence},
 		{"POST", "/api/v1/teams/{id}/members", Admin, s.addTeamMember},
 		{"DELETE", "/api/v1/teams/{id}/members/{agent_id}", Admin, s.removeTeamMember},
 		{"GET", "/api/v1/canned_replies", Agent, s.listCanned},

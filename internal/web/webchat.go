@@ -24,6 +24,9 @@ func (s *Server) newChat() *webchat.Channel {
 	if s.ContactTokens != nil {
 		d.Tokens = s.ContactTokens
 	}
+	if s.Routing != nil {
+		d.Queue = s.Routing
+	}
 	return webchat.New(d)
 }
 

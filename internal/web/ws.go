@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -54,6 +55,12 @@ func (s *Server) wsAgent(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.streams.Leave()
 	ctx := conn.CloseRead(r.Context())
+	if s.Routing != nil {
+		// An open console keeps an online agent online.
+		id := agentFrom(r).ID
+		s.Routing.SocketOpened(ctx, id)
+		defer s.Routing.SocketClosed(context.WithoutCancel(ctx), id)
+	}
 	send := func(e bus.Event) error {
 		if e.ID <= last {
 			return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
 	"github.com/huiying/huiying/internal/realtime"
+	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/web/httpx"
 	"github.com/huiying/huiying/internal/web/upload"
 	"github.com/huiying/huiying/internal/web/wsx"
@@ -57,6 +58,11 @@ type Bot interface {
 }
 
 // Tokens issues and checks contact tokens.
+// Queue is where a conversation stands in routing's queue.
+type Queue interface {
+	Place(ctx context.Context, conversationID string) (routing.Place, error)
+}
+
 type Tokens interface {
 	Issue(contactID string) string
 	Verify(tok string) (string, error)
@@ -76,7 +82,10 @@ type Deps struct {
 	Conversations Conversations
 	Intake        Intake
 	// Bot is the FAQ bot (nil: bot feedback answers 404).
-	Bot    Bot
+	Bot Bot
+	// Queue tells a waiting visitor their place (nil: the queue route
+	// answers 404).
+	Queue  Queue
 	Tokens Tokens
 	// Hub delivers stored events and ephemeral frames (typing) to the
 	// contact's sockets.
@@ -168,6 +177,7 @@ func (c *Channel) APIRoutes() []Route {
 		{"GET", "/ws/contact", Contact, NoLimit, c.socket},
 		{"POST", "/api/v1/widget/conversations/{id}/bot-feedback", Contact, NoLimit, c.botFeedback},
 		{"PATCH", "/api/v1/widget/conversations/{id}", Contact, LimitMessages, c.patchVisitor},
+		{"GET", "/api/v1/widget/conversations/{id}/queue", Contact, NoLimit, c.queue},
 	}
 }
 

@@ -1,0 +1,244 @@
+package routing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/huiying/huiying/internal/bus"
+	"github.com/huiying/huiying/internal/conversation"
+	"github.com/huiying/huiying/internal/store"
+)
+
+// Handle is the durable bus subscriber that keeps the queue in step with
+// the conversations: a visitor's message in an inbox without the bot, or
+// a conversation handed off or unassigned while open, joins its queue; one
+// assigned by hand, resolved or closed leaves it; assignments by hand are
+// logged and ended ones released. Every change wakes the stage to assign.
+func (r *Router) Handle(ctx context.Context, evs []bus.Event) error {
+	var ids []string
+	seen := map[string]bool{}
+	touch := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	var contactMsgs []string
+	all := false
+	for _, e := range evs {
+		switch e.Type {
+		case bus.ConversationUpdated, bus.ConversationCreated:
+			touch(e.ConversationID)
+		case bus.MessageCreated:
+			var me conversation.MessageEvent
+			if json.Unmarshal(e.Payload, &me) == nil && me.Message.AuthorType == conversation.AuthorContact {
+				contactMsgs = append(contactMsgs, e.ConversationID)
+			}
+		case AgentPresence, AgentRouting:
+			all = true
+		}
+	}
+	if len(contactMsgs) > 0 {
+		for _, id := range contactMsgs {
+			touch(id)
+		}
+	}
+	if len(ids) > 0 {
+		teams, err := r.sync(ctx, ids)
+		if err != nil {
+			return err
+		}
+		r.markDirty(teams...)
+	}
+	if all {
+		r.markDirty("*")
+	}
+	return nil
+}
+
+// botInboxes is which inboxes have the bot on.
+func (r *Router) botInboxes(ctx context.Context) (map[string]bool, error) {
+	ins, err := r.convs.Inboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ins))
+	for _, in := range ins {
+		out[in.ID] = in.BotEnabled
+	}
+	return out, nil
+}
+
+// sync brings the queue and the assignment log in line with the
+// conversations ids, in one transaction, and returns the queues to assign
+// from.
+func (r *Router) sync(ctx context.Context, ids []string) ([]string, error) {
+	bots, err := r.botInboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	work, err := r.store.syncState(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var teams []string
+	err = r.writer.Write(ctx, func(tx *store.Tx) error {
+		teams = teams[:0]
+		for _, id := range ids {
+			st := work[id]
+			c, err := r.convs.ConversationTx(ctx, tx, id)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			if !r.needsSync(c, st, bots) {
+				continue
+			}
+			t, err := r.syncOneTx(ctx, tx, c, bots)
+			if err != nil {
+				return err
+			}
+			teams = append(teams, t...)
+		}
+		return nil
+	})
+	return teams, err
+}
+
+// syncState is, per conversation, its queue rank (-1 when not queued) and
+// the agents of its open assignments, read before deciding to write.
+type syncState struct {
+	rank   int
+	agents []string
+}
+
+func (s *Store) syncState(ctx context.Context, ids []string) (map[string]syncState, error) {
+	out := make(map[string]syncState, len(ids))
+	for _, id := range ids {
+		out[id] = syncState{rank: -1}
+	}
+	args := make([]any, len(ids))
+	marks := make([]byte, 0, 2*len(ids))
+	for i, id := range ids {
+		args[i] = id
+		if i > 0 {
+			marks = append(marks, ',')
+		}
+		marks = append(marks, '?')
+	}
+	rows, err := s.db.Query(ctx, "SELECT conversation_id, rank FROM routing_queue WHERE conversation_id IN ("+string(marks)+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read queue entries: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var rank int
+		if err := rows.Scan(&id, &rank); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read queue entries: %w", err)
+		}
+		st := out[id]
+		st.rank = rank
+		out[id] = st
+	}
+	rows.Close()
+	rows, err = s.db.Query(ctx, "SELECT conversation_id, agent_id FROM routing_assignments WHERE released_at IS NULL AND conversation_id IN ("+string(marks)+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read open assignments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, agent string
+		if err := rows.Scan(&id, &agent); err != nil {
+			return nil, fmt.Errorf("read open assignments: %w", err)
+		}
+		st := out[id]
+		st.agents = append(st.agents, agent)
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+// waiting reports whether c waits for a person: open, unassigned, handed
+// off by the bot or in an inbox without it, and the visitor has written.
+func (r *Router) waiting(c conversation.Conversation, bots map[string]bool) bool {
+	if c.Status != conversation.StatusOpen || c.AssigneeID != "" || c.LastSeq == 0 {
+		return false
+	}
+	return c.Attributes[r.opts.HandoffAttr] != "" || !bots[c.InboxID]
+}
+
+// needsSync reports whether c's queue entry or assignment log is out of
+// step (read without a lock; syncOneTx re-checks in its transaction).
+func (r *Router) needsSync(c conversation.Conversation, st syncState, bots map[string]bool) bool {
+	queued := st.rank >= 0
+	if queued != r.waiting(c, bots) || (queued && st.rank != Rank(c.Priority)) {
+		return true
+	}
+	ended := c.Status == conversation.StatusResolved || c.Status == conversation.StatusClosed
+	has := false
+	for _, a := range st.agents {
+		if a != c.AssigneeID || ended {
+			return true
+		}
+		has = true
+	}
+	return c.AssigneeID != "" && !ended && !has
+}
+
+// syncOneTx applies needsSync's verdict inside the transaction and
+// returns the queues that may now assign.
+func (r *Router) syncOneTx(ctx context.Context, tx *store.Tx, c conversation.Conversation, bots map[string]bool) ([]string, error) {
+	now := r.opts.Now().UnixMilli()
+	ended := c.Status == conversation.StatusResolved || c.Status == conversation.StatusClosed
+	keep := c.AssigneeID
+	if ended {
+		keep = ""
+	}
+	var teams []string
+	if c.AssigneeID != "" || ended {
+		teams = append(teams, "*") // an agent may have freed room
+	}
+	if err := releaseTx(ctx, tx, c.ID, keep, now); err != nil {
+		return nil, err
+	}
+	if keep != "" {
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM routing_assignments WHERE conversation_id = ? AND agent_id = ? AND released_at IS NULL",
+			c.ID, keep).Scan(&n); err != nil {
+			return nil, fmt.Errorf("read assignments of %s: %w", c.ID, err)
+		}
+		if n == 0 { // assigned by hand (or by a reply)
+			if err := r.store.logManualTx(ctx, tx, c, keep, now); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !r.waiting(c, bots) {
+		return teams, dequeueTx(ctx, tx, c.ID)
+	}
+	e, err := r.store.enqueueTx(ctx, tx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	if e.Rank != Rank(c.Priority) {
+		if _, err := tx.Exec(ctx, "UPDATE routing_queue SET rank = ? WHERE conversation_id = ?", Rank(c.Priority), c.ID); err != nil {
+			return nil, fmt.Errorf("reorder %s in the queue: %w", c.ID, err)
+		}
+	}
+	return append(teams, e.TeamID), nil
+}
+
+// logManualTx records an assignment made by a person, with the time the
+// conversation had waited in the queue if it had.
+func (s *Store) logManualTx(ctx context.Context, tx *store.Tx, c conversation.Conversation, agent string, now int64) error {
+	queued := now
+	var q int64
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MIN(queued_at), 0) FROM routing_queue WHERE conversation_id = ?", c.ID).Scan(&q); err != nil {
+		return fmt.Errorf("read queue entry of %s: %w", c.ID, err)
+	}
+	if q > 0 {
+		queued = q
+	}
+	return s.logAssignmentTx(ctx, tx, c.ID, c.TeamID, agent, queued, now)
+}
