@@ -62,13 +62,14 @@ func (s *Store) Teams(ctx context.Context) ([]Team, error) {
 	return out, rows.Err()
 }
 
-// RenameTeam changes a team's name.
-func (s *Store) RenameTeam(ctx context.Context, id, name string) error {
+// RenameTeamTx changes a team's name inside the caller's transaction, so
+// a rename and the team's routing are written together or not at all.
+func (s *Store) RenameTeamTx(ctx context.Context, tx *store.Tx, id, name string) error {
 	name = CleanName(name)
 	if name == "" || len(name) > 100 {
 		return apperr.New(apperr.Invalid, "team name must be 1 to 100 characters")
 	}
-	res, err := s.db.Exec(ctx, "UPDATE teams SET name = ? WHERE id = ?", name, id)
+	res, err := tx.Exec(ctx, "UPDATE teams SET name = ? WHERE id = ?", name, id)
 	if store.IsUniqueViolation(err) {
 		return apperr.New(apperr.Conflict, "a team named %q already exists", name)
 	}

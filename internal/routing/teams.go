@@ -127,44 +127,51 @@ type TeamChange struct {
 func (s *Store) SetTeam(ctx context.Context, id string, ch TeamChange) (Team, error) {
 	var out Team
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM teams WHERE id = ?", id).Scan(&n); err != nil {
-			return fmt.Errorf("read team %s: %w", id, err)
-		}
-		if n == 0 {
-			return apperr.New(apperr.NotFound, "team %q not found", id)
-		}
-		t, err := s.teamTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if t, err = applyTeamChange(ctx, tx, t, ch); err != nil {
-			return err
-		}
-		week := ""
-		if w := t.Hours.Week(); w != nil {
-			b, _ := json.Marshal(w)
-			week = string(b)
-		}
-		days, _ := json.Marshal(t.Hours.Holidays())
-		if days == nil || string(days) == "null" {
-			days = []byte("[]")
-		}
-		var overflow any
-		if t.OverflowTeamID != "" {
-			overflow = t.OverflowTeamID
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO team_routing (team_id, mode, timezone, hours, holidays, overflow_team_id, overflow_after_minutes)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET mode = excluded.mode, timezone = excluded.timezone,
-			hours = excluded.hours, holidays = excluded.holidays, overflow_team_id = excluded.overflow_team_id,
-			overflow_after_minutes = excluded.overflow_after_minutes`,
-			id, t.Mode, t.Hours.TimeZone(), week, string(days), overflow, t.OverflowAfterMinutes); err != nil {
-			return fmt.Errorf("save routing of team %s: %w", id, err)
-		}
-		out = t
-		return nil
+		var err error
+		out, err = s.SetTeamTx(ctx, tx, id, ch)
+		return err
 	})
 	return out, err
+}
+
+// SetTeamTx is SetTeam inside the caller's transaction, so a rename of
+// the team sent with the change is written with it or not at all.
+func (s *Store) SetTeamTx(ctx context.Context, tx *store.Tx, id string, ch TeamChange) (Team, error) {
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM teams WHERE id = ?", id).Scan(&n); err != nil {
+		return Team{}, fmt.Errorf("read team %s: %w", id, err)
+	}
+	if n == 0 {
+		return Team{}, apperr.New(apperr.NotFound, "team %q not found", id)
+	}
+	t, err := s.teamTx(ctx, tx, id)
+	if err != nil {
+		return Team{}, err
+	}
+	if t, err = applyTeamChange(ctx, tx, t, ch); err != nil {
+		return Team{}, err
+	}
+	week := ""
+	if w := t.Hours.Week(); w != nil {
+		b, _ := json.Marshal(w)
+		week = string(b)
+	}
+	days, _ := json.Marshal(t.Hours.Holidays())
+	if days == nil || string(days) == "null" {
+		days = []byte("[]")
+	}
+	var overflow any
+	if t.OverflowTeamID != "" {
+		overflow = t.OverflowTeamID
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO team_routing (team_id, mode, timezone, hours, holidays, overflow_team_id, overflow_after_minutes)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET mode = excluded.mode, timezone = excluded.timezone,
+		hours = excluded.hours, holidays = excluded.holidays, overflow_team_id = excluded.overflow_team_id,
+		overflow_after_minutes = excluded.overflow_after_minutes`,
+		id, t.Mode, t.Hours.TimeZone(), week, string(days), overflow, t.OverflowAfterMinutes); err != nil {
+		return Team{}, fmt.Errorf("save routing of team %s: %w", id, err)
+	}
+	return t, nil
 }
 
 func applyTeamChange(ctx context.Context, tx *store.Tx, t Team, ch TeamChange) (Team, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/huiying/huiying/internal/auth"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/routing"
+	"github.com/huiying/huiying/internal/store"
 )
 
 // presenceJSON is an agent's presence as the API shows it.
@@ -165,15 +166,20 @@ func (s *Server) patchTeam(w http.ResponseWriter, r *http.Request) {
 		ch.OverflowTeamID = &none
 	}
 	id := r.PathValue("id")
-	if _, err := s.Routing.Store().SetTeam(r.Context(), id, ch); err != nil {
+	// One transaction: a refused name (blank, taken) leaves the routing
+	// sent with it unwritten too.
+	err := s.Conversations.DB().InTx(r.Context(), func(tx *store.Tx) error {
+		if _, err := s.Routing.Store().SetTeamTx(r.Context(), tx, id, ch); err != nil {
+			return err
+		}
+		if req.Name == nil {
+			return nil
+		}
+		return s.Conversations.RenameTeamTx(r.Context(), tx, id, *req.Name)
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if req.Name != nil {
-		if err := s.Conversations.RenameTeam(r.Context(), id, *req.Name); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	s.Routing.Kick()
 	s.writeTeam(w, r, id)
