@@ -424,3 +424,207 @@ func TestRoutingPatchTeam(t *testing.T) {
 		}
 	})
 }
+
+// place is GET /api/v1/widget/conversations/{id}/queue.
+type place struct {
+	Position     int     `json:"position"`
+	ETASeconds   int     `json:"eta_seconds"`
+	ETAKnown     bool    `json:"eta_known"`
+	AgentsOnline int     `json:"agents_online"`
+	Open         bool    `json:"open"`
+	OpensAt      *string `json:"opens_at"`
+	TimeZone     string  `json:"time_zone"`
+	Assignee     *struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"assignee"`
+}
+
+func placeOf(t *testing.T, s *apptest.Server, conv, contactToken string) place {
+	t.Helper()
+	var p place
+	s.JSON(t, "GET", "/api/v1/widget/conversations/"+conv+"/queue", contactToken, nil, http.StatusOK, &p)
+	return p
+}
+
+// goOnline sets the agent's presence to online.
+func goOnline(t *testing.T, s *apptest.Server, token string) {
+	t.Helper()
+	s.JSON(t, "PUT", "/api/v1/me/presence", token, map[string]string{"status": "online"}, http.StatusOK, nil)
+}
+
+func TestRoutingQueuesOverview(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		mei := s.CreateAgent(t, "mei@example.com", "Mei", "agent")
+		super := s.CreateAgent(t, "sun@example.com", "Sun", "supervisor")
+		pay, night := createTeam(t, s, "Payments"), createTeam(t, s, "Night")
+		s.JSON(t, "POST", "/api/v1/teams/"+pay.ID+"/members", s.AdminToken, map[string]string{"agent_id": mei.ID}, http.StatusNoContent, nil)
+		s.JSON(t, "PATCH", "/api/v1/inboxes/"+s.InboxID, s.AdminToken, map[string]any{"team_id": pay.ID}, http.StatusOK, nil)
+		// Night is closed today and tomorrow (holidays in UTC, the date
+		// may turn meanwhile), so it opens the day after at the earliest.
+		now := time.Now().UTC()
+		s.JSON(t, "PATCH", "/api/v1/teams/"+night.ID, s.AdminToken, map[string]any{
+			"holidays": []string{now.Format(time.DateOnly), now.AddDate(0, 0, 1).Format(time.DateOnly)}}, http.StatusOK, nil)
+
+		status, body := s.Do(t, "GET", "/api/v1/routing/queues", mei.Token, nil)
+		if status != http.StatusForbidden || apptest.ErrorCode(t, body) != "forbidden" {
+			t.Fatalf("GET /api/v1/routing/queues as an agent: %d %s, want 403 forbidden", status, body)
+		}
+		q := queuesOf(t, s, super.Token)
+		if len(q.Queues) != 3 || q.Queues[0].TeamID != "" || q.Queues[0].Name != "" || q.Queues[1].Name != "Night" || q.Queues[2].Name != "Payments" {
+			t.Fatalf("queues = %+v, want the no-team queue, then Night and Payments by name", q.Queues)
+		}
+		for _, v := range q.Queues {
+			if v.Waiting != 0 || v.LongestWaitSeconds != 0 || v.AgentsOnline != 0 || v.FreeCapacity != 0 {
+				t.Fatalf("an idle queue: %+v", v)
+			}
+			if v.TeamID == night.ID {
+				at, err := time.Parse(time.RFC3339, deref(v.OpensAt))
+				if v.Open || err != nil || !at.After(now.AddDate(0, 0, 1).Truncate(24*time.Hour)) {
+					t.Fatalf("the closed team's queue: %+v (%v), want closed, opening after tomorrow", v, err)
+				}
+			} else if !v.Open || v.OpensAt != nil {
+				t.Fatalf("an always-open queue: %+v", v)
+			}
+		}
+		if len(q.Agents) != 3 {
+			t.Fatalf("agents = %+v, want the admin, Mei and Sun", q.Agents)
+		}
+		for _, a := range q.Agents {
+			wantTeams := []string{}
+			if a.ID == mei.ID {
+				wantTeams = []string{pay.ID}
+			}
+			if a.Presence != "offline" || a.Capacity != 5 || a.Load != 0 || a.Skills == nil || !slices.Equal(a.TeamIDs, wantTeams) || a.Name == "" {
+				t.Fatalf("agent %+v, want offline, capacity 5, load 0, skills [], team_ids %v", a, wantTeams)
+			}
+		}
+		// The raw shape: opens_at is left out while a queue is open.
+		_, raw := s.Do(t, "GET", "/api/v1/routing/queues", s.AdminToken, nil)
+		for _, key := range []string{`"queues":[{"team_id":"","name":"","waiting":0,"longest_wait_seconds":0,"agents_online":0,"free_capacity":0,"open":true}`, `"team_ids":[`} {
+			if !strings.Contains(string(raw), key) {
+				t.Fatalf("GET /api/v1/routing/queues lacks %s: %s", key, raw)
+			}
+		}
+
+		// A visitor writes to the inbox without the bot: the conversation
+		// waits in Payments' queue.
+		conv, ct := s.StartConversation(t)
+		s.Send(t, conv, ct, "q-1", "my withdrawal is stuck")
+		eventually(t, "the conversation waits in Payments' queue", func() bool { return queueOf(t, s, pay.ID).Waiting == 1 })
+		if v := queueOf(t, s, pay.ID); v.AgentsOnline != 0 || v.FreeCapacity != 0 || v.LongestWaitSeconds < 0 || !v.Open {
+			t.Fatalf("Payments' queue with one waiting: %+v", v)
+		}
+		if v := queueOf(t, s, ""); v.Waiting != 0 {
+			t.Fatalf("the no-team queue holds a conversation of a routed inbox: %+v", v)
+		}
+		if got := assigneeOf(t, s, conv); got != "" {
+			t.Fatalf("assigned to %s with nobody online", got)
+		}
+
+		// A member goes online: it is hers, and the queue is empty.
+		goOnline(t, s, mei.Token)
+		eventually(t, "the conversation is assigned to Mei", func() bool { return assigneeOf(t, s, conv) == mei.ID })
+		v := queueOf(t, s, pay.ID)
+		if v.Waiting != 0 || v.LongestWaitSeconds != 0 || v.AgentsOnline != 1 || v.FreeCapacity != 4 {
+			t.Fatalf("Payments' queue after the assignment: %+v, want 0 waiting, 1 online, 4 free", v)
+		}
+		for _, a := range queuesOf(t, s, super.Token).Agents {
+			if a.ID == mei.ID && (a.Presence != "online" || a.Load != 1) {
+				t.Fatalf("Mei after the assignment: %+v, want online with load 1", a)
+			}
+		}
+		if a := routedAgents(t, s, mei.Token)[mei.ID]; a.Load != 1 {
+			t.Fatalf("GET /api/v1/agents: Mei's load %d, want 1", a.Load)
+		}
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func TestWidgetQueuePlace(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		mei := s.CreateAgent(t, "mei@example.com", "Mei", "agent")
+		conv, ct := s.StartConversation(t)
+		_, otherToken := s.StartConversation(t)
+		// Before the visitor writes, nobody is waited for.
+		if p := placeOf(t, s, conv, ct); p.Position != 0 || p.Assignee != nil || !p.Open {
+			t.Fatalf("place before the first message: %+v, want position 0 without an assignee", p)
+		}
+		s.Send(t, conv, ct, "w-1", "where is my USDT?")
+		eventually(t, "the visitor is first in the queue", func() bool { return placeOf(t, s, conv, ct).Position == 1 })
+		p := placeOf(t, s, conv, ct)
+		if p.ETAKnown || p.ETASeconds != 0 || p.AgentsOnline != 0 || !p.Open || p.OpensAt != nil || p.Assignee != nil {
+			t.Fatalf("place while waiting with nobody online: %+v, want position 1, eta unknown, 0 online, open", p)
+		}
+
+		// Another contact's token and no token are refused, as on the other
+		// widget routes.
+		status, body := s.Do(t, "GET", "/api/v1/widget/conversations/"+conv+"/queue", otherToken, nil)
+		if status != http.StatusNotFound || apptest.ErrorCode(t, body) != "not_found" {
+			t.Fatalf("another contact's token: %d %s, want 404 not_found", status, body)
+		}
+		status, body = s.Do(t, "GET", "/api/v1/widget/conversations/"+conv+"/queue", "", nil)
+		if status != http.StatusUnauthorized || apptest.ErrorCode(t, body) != "unauthorized" {
+			t.Fatalf("no token: %d %s, want 401 unauthorized", status, body)
+		}
+		status, body = s.Do(t, "GET", "/api/v1/widget/conversations/"+conv+"/queue", mei.Token, nil)
+		if status != http.StatusUnauthorized {
+			t.Fatalf("an agent's token: %d %s, want 401", status, body)
+		}
+		status, body = s.Do(t, "GET", "/api/v1/widget/conversations/cv_nope/queue", ct, nil)
+		if status != http.StatusNotFound || apptest.ErrorCode(t, body) != "not_found" {
+			t.Fatalf("an unknown conversation: %d %s, want 404 not_found", status, body)
+		}
+
+		// Once an agent has it: position 0 and who.
+		goOnline(t, s, mei.Token)
+		eventually(t, "the place names the agent", func() bool {
+			p = placeOf(t, s, conv, ct)
+			return p.Assignee != nil
+		})
+		if p.Position != 0 || p.Assignee.ID != mei.ID || p.Assignee.Name != "Mei" {
+			t.Fatalf("place once assigned: %+v, want position 0 and Mei", p)
+		}
+	})
+}
+
+func TestRoutingResolveFreesCapacity(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *apptest.Server) {
+		mei := s.CreateAgent(t, "mei@example.com", "Mei", "agent")
+		s.JSON(t, "PATCH", "/api/v1/agents/"+mei.ID, s.AdminToken, map[string]any{"capacity": 1}, http.StatusOK, nil)
+		first, ct1 := s.StartConversation(t)
+		second, ct2 := s.StartConversation(t)
+		s.Send(t, first, ct1, "r-1", "first in line")
+		eventually(t, "the first conversation waits", func() bool { return placeOf(t, s, first, ct1).Position == 1 })
+		s.Send(t, second, ct2, "r-2", "second in line")
+		eventually(t, "the second conversation waits behind it", func() bool { return placeOf(t, s, second, ct2).Position == 2 })
+
+		goOnline(t, s, mei.Token)
+		eventually(t, "the oldest conversation is Mei's", func() bool { return assigneeOf(t, s, first) == mei.ID })
+		// At capacity: the second keeps waiting, now first in line.
+		eventually(t, "the second conversation moves up", func() bool { return placeOf(t, s, second, ct2).Position == 1 })
+		if got := assigneeOf(t, s, second); got != "" {
+			t.Fatalf("the second conversation went to %q over Mei's capacity of 1", got)
+		}
+		if a := routedAgents(t, s, mei.Token)[mei.ID]; a.Load != 1 || a.Capacity != 1 {
+			t.Fatalf("Mei at capacity: %+v", a)
+		}
+
+		resolved := time.Now()
+		s.JSON(t, "PATCH", "/api/v1/conversations/"+first, mei.Token, map[string]string{"status": "resolved"}, http.StatusOK, nil)
+		eventually(t, "the next waiting conversation is Mei's after she resolves", func() bool { return assigneeOf(t, s, second) == mei.ID })
+		t.Logf("resolve → next conversation assigned in %v", time.Since(resolved).Round(time.Millisecond))
+		if a := routedAgents(t, s, mei.Token)[mei.ID]; a.Load != 1 {
+			t.Fatalf("Mei after resolving one and getting the next: load %d, want 1", a.Load)
+		}
+		if p := placeOf(t, s, second, ct2); p.Position != 0 || p.Assignee == nil || p.Assignee.ID != mei.ID {
+			t.Fatalf("the second visitor's place: %+v, want position 0 with Mei", p)
+		}
+	})
+}
