@@ -77,6 +77,13 @@ func (l *listeners) Ephemeral(id string, f []byte, _ bool) {
 
 func newEnv(t testing.TB, db *store.DB, c *clock, notify routing.Notifier) *env {
 	t.Helper()
+	return newEnvWatching(t, db, c, notify, nil)
+}
+
+// newEnvWatching is newEnv with watch as a live subscriber of the outbox
+// besides the router (nil: none).
+func newEnvWatching(t testing.TB, db *store.DB, c *clock, notify routing.Notifier, watch bus.Handler) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &env{db: db, clock: c, cancel: cancel}
 	e.convs = conversation.NewStore(db, c.Now)
@@ -92,6 +99,11 @@ func newEnv(t testing.TB, db *store.DB, c *clock, notify routing.Notifier) *env 
 	disp := bus.NewDispatcher(db, log, 50*time.Millisecond)
 	if err := disp.Subscribe(ctx, "routing", true, e.router.Handle); err != nil {
 		t.Fatal(err)
+	}
+	if watch != nil {
+		if err := disp.Subscribe(ctx, "watch", false, watch); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.AfterCommit(disp.Notify)
 	e.wg.Add(2)

@@ -76,6 +76,9 @@ type Router struct {
 	dirty map[string]bool
 	// sockets counts each agent's console connections on this node.
 	sockets map[string]int
+	// tell are the queues whose visitors' places to work out (tellLoop).
+	tell     map[string]bool
+	tellWake chan struct{}
 	// sent is the last place told to each waiting visitor.
 	sent map[string]sentPlace
 }
@@ -100,7 +103,7 @@ func New(st *Store, convs Conversations, writer Writer, notify Notifier, cards C
 	}
 	return &Router{store: st, convs: convs, writer: writer, notify: notify, cards: cards, opts: opts,
 		wake: make(chan struct{}, 1), dirty: map[string]bool{"*": true}, sockets: map[string]int{},
-		sent: map[string]sentPlace{}}
+		sent: map[string]sentPlace{}, tell: map[string]bool{}, tellWake: make(chan struct{}, 1)}
 }
 
 type dbWriter struct{ db *store.DB }

@@ -13,6 +13,11 @@ import (
 func (r *Router) Run(ctx context.Context) {
 	t := time.NewTicker(r.opts.Tick)
 	defer t.Stop()
+	// Visitors are told their places by a loop of their own, so working
+	// out a long queue's places never delays the next assignment.
+	told := make(chan struct{})
+	go func() { r.tellLoop(ctx); close(told) }()
+	defer func() { <-told }()
 	for {
 		r.pass(ctx)
 		select {
@@ -76,7 +81,40 @@ func (r *Router) pass(ctx context.Context) {
 			r.opts.Log.Error("routing: assign", "team", team, "err", err)
 		}
 		r.tellAssigned(ctx, got)
-		r.tellWaiting(ctx, team)
+		r.toTell(team)
+	}
+}
+
+// toTell marks a queue whose visitors may need their new places.
+func (r *Router) toTell(team string) {
+	r.mu.Lock()
+	r.tell[team] = true
+	r.mu.Unlock()
+	select {
+	case r.tellWake <- struct{}{}:
+	default:
+	}
+}
+
+// tellLoop tells the visitors of marked queues their places, each queue
+// at most once per round however often it was marked meanwhile.
+func (r *Router) tellLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.tellWake:
+		}
+		r.mu.Lock()
+		teams := r.tell
+		r.tell = map[string]bool{}
+		r.mu.Unlock()
+		for team := range teams {
+			if ctx.Err() != nil {
+				return
+			}
+			r.tellWaiting(ctx, team)
+		}
 	}
 }
 

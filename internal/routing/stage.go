@@ -195,9 +195,10 @@ func (r *Router) syncOneTx(ctx context.Context, tx *store.Tx, c conversation.Con
 	if ended {
 		keep = ""
 	}
-	var teams []string
-	if c.AssigneeID != "" || ended {
-		teams = append(teams, "*") // an agent may have freed room
+	// Agents whose assignment ends have room again: their queues assign.
+	teams, err := freedTeamsTx(ctx, tx, c.ID, keep)
+	if err != nil {
+		return nil, err
 	}
 	if err := releaseTx(ctx, tx, c.ID, keep, now); err != nil {
 		return nil, err
@@ -241,4 +242,31 @@ func (s *Store) logManualTx(ctx context.Context, tx *store.Tx, c conversation.Co
 		queued = q
 	}
 	return s.logAssignmentTx(ctx, tx, c.ID, c.TeamID, agent, queued, now)
+}
+
+// freedTeamsTx is the queues served by the agents whose open assignment
+// of conv is about to end (all but keep's): their teams and the queue of
+// inboxes with no team; none when no assignment ends.
+func freedTeamsTx(ctx context.Context, tx *store.Tx, conv, keep string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT a.agent_id, COALESCE(m.team_id, '') FROM routing_assignments a
+		LEFT JOIN team_members m ON m.agent_id = a.agent_id
+		WHERE a.conversation_id = ? AND a.released_at IS NULL AND a.agent_id <> ?`, conv, keep)
+	if err != nil {
+		return nil, fmt.Errorf("read the teams of %s's agents: %w", conv, err)
+	}
+	defer rows.Close()
+	var teams []string
+	for rows.Next() {
+		var agent, t string
+		if err := rows.Scan(&agent, &t); err != nil {
+			return nil, fmt.Errorf("read the teams of %s's agents: %w", conv, err)
+		}
+		if teams == nil {
+			teams = []string{""}
+		}
+		if t != "" {
+			teams = append(teams, t)
+		}
+	}
+	return teams, rows.Err()
 }
