@@ -259,5 +259,10 @@ func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, t)
+	out, err := s.teamsWithRouting(r, []conversation.Team{t})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out[0])
 }
