@@ -2,6 +2,7 @@ package uitest
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/huiying/huiying/internal/browsertest"
 	"github.com/huiying/huiying/internal/routing"
 )
 
@@ -190,4 +192,87 @@ func TestQueueBannerWording(t *testing.T) {
 	waitQueueBanner(t, visitor, "no banner when not waiting for a person", func(b queueBanner) bool {
 		return b.Hidden && b.State == "" && b.Text == ""
 	})
+}
+
+// The queue reaches the visitor. With the bot off and nobody online, a
+// visitor's first message shows them first in line with no wait to tell;
+// a second visitor, in Chinese, is told one person is ahead. When the agent
+// goes online, both banners name her (also after a reload, read from the
+// queue endpoint), and her first reply takes the banner away: her name is
+// on the reply.
+func TestQueueBannerShowsPlaceThenAgent(t *testing.T) {
+	e := start(t)
+	var inbox struct {
+		BotEnabled bool `json:"bot_enabled"`
+	}
+	e.srv.JSON(t, "PATCH", "/api/v1/inboxes/"+e.srv.InboxID, e.srv.AdminToken,
+		map[string]any{"bot_enabled": false}, http.StatusOK, &inbox)
+	if inbox.BotEnabled {
+		t.Fatal("the inbox's bot is still on after turning it off")
+	}
+
+	first := e.person(t)
+	emulatePhone(t, first)
+	openChat(t, first, e.chatURL()+"?lang=en")
+	const hello = "Hello, my USDT transfer has not arrived"
+	sendChat(t, first, hello, true)
+	waitChat(t, first, "the first visitor's message is delivered", delivered(hello))
+	firstID := chatConversationID(t, first)
+	waitQueueBanner(t, first, "first in line, with no wait to tell", func(b queueBanner) bool {
+		return !b.Hidden && b.State == "waiting" && b.Position == "1" &&
+			b.Text == "You're next in line. An agent will reply here as soon as one is free."
+	})
+	checkPhoneLayout(t, first, "with the visitor first in line")
+
+	second := e.person(t)
+	emulatePhone(t, second)
+	openChat(t, second, e.chatURL()+"?lang=zh-CN")
+	const nihao = "你好，我的转账一直没到账"
+	sendChat(t, second, nihao, true)
+	waitChat(t, second, "the second visitor's message is delivered", delivered(nihao))
+	secondID := chatConversationID(t, second)
+	waitQueueBanner(t, second, "second in line, in Chinese", func(b queueBanner) bool {
+		return !b.Hidden && b.State == "waiting" && b.Position == "2" &&
+			b.Text == "您前面还有 1 人。客服一有空就会在这里回复您。"
+	})
+	browsertest.Shot(t, second, "chat-queue-waiting")
+
+	// The agent goes online and is given both, oldest first.
+	e.srv.JSON(t, "PUT", "/api/v1/me/presence", e.agent.Token, map[string]string{"status": "online"}, http.StatusOK, nil)
+	waitQueueBanner(t, first, "the agent's name for the first visitor", func(b queueBanner) bool {
+		return !b.Hidden && b.State == "assigned" && b.Position == "0" &&
+			b.Text == "Mei Lin is handling your conversation" && b.Avatar != ""
+	})
+	waitQueueBanner(t, second, "the agent's name for the second visitor", func(b queueBanner) bool {
+		return !b.Hidden && b.State == "assigned" && b.Text == "Mei Lin 正在为您服务"
+	})
+	for _, id := range []string{firstID, secondID} {
+		if c := e.conversation(t, id); c.AssigneeID != e.agent.ID {
+			t.Errorf("conversation %s is assigned to %q, want %s", id, c.AssigneeID, e.agent.ID)
+		}
+	}
+	browsertest.Shot(t, first, "chat-queue-assigned")
+
+	// A visitor who comes back sees where they stand.
+	openChat(t, second, e.chatURL()+"?lang=zh-CN")
+	waitQueueBanner(t, second, "the agent's name after a reload", func(b queueBanner) bool {
+		return !b.Hidden && b.State == "assigned" && b.Text == "Mei Lin 正在为您服务"
+	})
+
+	// Her first reply carries her name; the banner gives way.
+	const reply = "Hi, I'm checking your transfer now."
+	e.srv.JSON(t, "POST", "/api/v1/conversations/"+firstID+"/messages", e.agent.Token,
+		map[string]any{"body": reply}, http.StatusCreated, nil)
+	waitChat(t, first, "the agent's reply", func(ms []chatMsg) bool {
+		for _, m := range ms {
+			if m.Direction == "outbound" && m.Body == reply {
+				return true
+			}
+		}
+		return false
+	})
+	waitQueueBanner(t, first, "no banner after the agent's reply", func(b queueBanner) bool { return b.Hidden })
+	if b := eval[queueBanner](t, second, queueBannerJS); b.State != "assigned" {
+		t.Errorf("the second visitor's banner = %+v after the agent replied to the first, want it still naming her", b)
+	}
 }
