@@ -82,10 +82,22 @@ func (r *Router) sync(ctx context.Context, ids []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Decided from a read first: most events (a visitor's next message
+	// in a conversation already queued or assigned) need no write, and
+	// then take no turn on the writer.
+	var todo []string
+	for _, id := range ids {
+		if st := work[id]; st.conv.ID != "" && r.needsSync(st.conv, st, bots) {
+			todo = append(todo, id)
+		}
+	}
+	if len(todo) == 0 {
+		return nil, nil
+	}
 	var teams []string
 	err = r.writer.Write(ctx, func(tx *store.Tx) error {
 		teams = teams[:0]
-		for _, id := range ids {
+		for _, id := range todo {
 			st := work[id]
 			c, err := r.convs.ConversationTx(ctx, tx, id)
 			if err != nil {
@@ -105,9 +117,11 @@ func (r *Router) sync(ctx context.Context, ids []string) ([]string, error) {
 	return teams, err
 }
 
-// syncState is, per conversation, its queue rank (-1 when not queued) and
-// the agents of its open assignments, read before deciding to write.
+// syncState is, per conversation, what routing needs of it, its queue
+// rank (-1 when not queued) and the agents of its open assignments, read
+// before deciding to write.
 type syncState struct {
+	conv   conversation.Conversation
 	rank   int
 	agents []string
 }
@@ -125,6 +139,9 @@ func (s *Store) syncState(ctx context.Context, ids []string) (map[string]syncSta
 			marks = append(marks, ',')
 		}
 		marks = append(marks, '?')
+	}
+	if err := s.readConvs(ctx, string(marks), args, out); err != nil {
+		return nil, err
 	}
 	rows, err := s.db.Query(ctx, "SELECT conversation_id, rank FROM routing_queue WHERE conversation_id IN ("+string(marks)+")", args...)
 	if err != nil {
@@ -269,4 +286,27 @@ func freedTeamsTx(ctx context.Context, tx *store.Tx, conv, keep string) ([]strin
 		}
 	}
 	return teams, rows.Err()
+}
+
+// readConvs fills in the conversations' routing fields (ids missing from
+// the table stay zero).
+func (s *Store) readConvs(ctx context.Context, marks string, args []any, out map[string]syncState) error {
+	rows, err := s.db.Query(ctx, `SELECT id, inbox_id, status, priority, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+		attributes, last_seq FROM conversations WHERE id IN (`+marks+")", args...)
+	if err != nil {
+		return fmt.Errorf("read conversations to route: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c conversation.Conversation
+		var attrs string
+		if err := rows.Scan(&c.ID, &c.InboxID, &c.Status, &c.Priority, &c.AssigneeID, &c.TeamID, &attrs, &c.LastSeq); err != nil {
+			return fmt.Errorf("read conversations to route: %w", err)
+		}
+		_ = json.Unmarshal([]byte(attrs), &c.Attributes)
+		st := out[c.ID]
+		st.conv = c
+		out[c.ID] = st
+	}
+	return rows.Err()
 }
