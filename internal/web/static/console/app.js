@@ -14,6 +14,8 @@ import { openPasswordDialog } from './views/password.js';
 import { mountTotpSetup } from './views/totp.js';
 import { mountSetupChecklist } from './views/setup.js';
 import { mountProfile, avatarEl } from './views/profile.js';
+import { presenceSwitch } from './views/presence.js';
+import { mountQueues, canSeeQueues } from './views/queues.js';
 
 const root = document.getElementById('app') || document.body.appendChild(h('div', { id: 'app' }));
 let mounted = null; // {key, show?, destroy}
@@ -58,6 +60,7 @@ function parseRoute() {
   if (a === 'kb') return { name: 'kb', sub: parts.slice(1) };
   if (a === 'unanswered' && !b) return { name: 'unanswered' };
   if (a === 'profile' && !b) return { name: 'profile' };
+  if (a === 'queues' && !b) return { name: 'queues' };
   if (a === 'admin') return ADMIN_TABS.includes(b || 'agents') ? { name: 'admin', tab: b || 'agents' } : { name: 'notfound' };
   return { name: 'notfound' };
 }
@@ -124,6 +127,9 @@ function route() {
   } else if (r.name === 'profile') {
     mounted = mountProfile(main);
     document.title = t('title.profile');
+  } else if (r.name === 'queues') {
+    mounted = mountQueues(main);
+    document.title = t('title.queues');
   } else {
     const hd = h('h1', { class: 'page-title', tabindex: '-1' }, t('notFound.title'));
     main.replaceChildren(h('div', { class: 'page' }, hd, h('p', {}, h('a', { href: '#/inbox' }, t('notFound.back')))));
@@ -158,6 +164,7 @@ function ensureShell() {
     kb: h('a', { href: '#/kb', 'data-testid': 'nav-kb' }, t('nav.kb')),
   };
   if (canEditKB()) navLinks.unanswered = h('a', { href: '#/unanswered', 'data-testid': 'nav-unanswered' }, t('nav.unanswered'));
+  if (canSeeQueues()) navLinks.queues = h('a', { href: '#/queues', 'data-testid': 'nav-queues' }, t('nav.queues'));
   if (isAdmin()) navLinks.admin = h('a', { href: '#/admin/agents', 'data-testid': 'nav-admin' }, t('nav.admin'));
   const conn = h('span', { class: 'conn', role: 'status', 'data-testid': 'connection-status' });
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
@@ -168,6 +175,7 @@ function ensureShell() {
       h('a', { class: 'brand', href: '#/inbox' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '回'), h('span', { class: 'brand-name' }, t('app.name'))),
       h('nav', { class: 'mainnav', 'aria-label': t('nav.label') }, Object.values(navLinks)),
       h('div', { class: 'top-right' },
+        presenceSwitch(),
         conn,
         langButton(),
         meLink(),

@@ -9,6 +9,8 @@ import { channelsTab } from './channels.js';
 import { tokensTab } from './tokens.js';
 import { inboxSecret } from './inbox-secret.js';
 import { markSnippetCopied } from './setup.js';
+import { agentRouting } from './agent-routing.js';
+import { teamRouting } from './team-routing.js';
 
 export const ADMIN_TABS = ['agents', 'teams', 'inboxes', 'channels', 'tokens', 'audit'];
 
@@ -89,7 +91,11 @@ function agentsTab(body, ctx) {
             a.active === false ? t('admin.agents.inactive') : t('admin.agents.active'))),
         h('div', { class: 'admin-item-actions' },
           h('label', { for: rsel.id, class: 'sr-only' }, t('admin.agents.roleFor', { name: a.name || a.email })),
-          rsel, toggle));
+          rsel, toggle),
+        agentRouting(a, (next) => {
+          const i = state.agents.findIndex((x) => x.id === next.id);
+          if (i >= 0) state.agents[i] = next;
+        }));
     }));
     if (!state.agents.length) list.append(h('li', { class: 'muted' }, t('admin.agents.none')));
   }
@@ -140,7 +146,14 @@ function agentsTab(body, ctx) {
   });
 
   render();
-  loadRefs().then(() => { if (!ctx.isDestroyed()) render(); });
+  // Busy until the fresh list is drawn (it replaces the rows, and what was
+  // typed into them).
+  list.setAttribute('aria-busy', 'true');
+  loadRefs().then(() => {
+    if (ctx.isDestroyed()) return;
+    render();
+    list.removeAttribute('aria-busy');
+  });
 }
 
 // ---- teams ----------------------------------------------------------------
@@ -154,6 +167,7 @@ function teamsTab(body, ctx) {
     box);
   const list = h('ul', { class: 'team-list', 'data-testid': 'team-list' });
   const listBox = messageBox();
+  const routingOpen = new Set(); // teams whose routing settings are unfolded
   body.replaceChildren(form, h('section', { class: 'card' }, h('h2', {}, t('admin.teams.listTitle')), listBox, list));
 
   function agentName(id) {
@@ -186,7 +200,16 @@ function teamsTab(body, ctx) {
               'aria-label': t('admin.teams.removeMember', { name: agentName(mid), team: tm.name }),
               onclick: () => change(() => api('DELETE', apiPath('teams', tm.id, 'members', mid)), tm.id),
             }, '×'))) : h('li', { class: 'muted' }, t('admin.teams.noMembers'))),
-        addForm);
+        addForm,
+        teamRouting(tm, {
+          teams: state.teams,
+          open: routingOpen.has(tm.id),
+          onToggle: (open) => (open ? routingOpen.add(tm.id) : routingOpen.delete(tm.id)),
+          onSaved: (next) => {
+            const i = state.teams.findIndex((x) => x.id === next.id);
+            if (i >= 0) state.teams[i] = next;
+          },
+        }));
     }));
     if (!state.teams.length) list.append(h('li', { class: 'muted' }, t('admin.teams.none')));
     if (focusTeam) {

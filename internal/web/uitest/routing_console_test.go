@@ -1,0 +1,232 @@
+package uitest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/huiying/huiying/internal/app/apptest"
+)
+
+// signInAs signs a (non-admin) agent in through the console's login form.
+func (e *env) signInAs(t *testing.T, ctx context.Context, a apptest.Agent) {
+	t.Helper()
+	do(t, ctx, "open the console's sign-in form",
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(testid("login-email")))
+	do(t, ctx, "sign in as "+a.Email,
+		chromedp.SendKeys(testid("login-email"), a.Email),
+		chromedp.SendKeys(testid("login-password"), a.Password),
+		chromedp.Click(testid("login-submit")),
+		chromedp.WaitVisible(testid("sign-out")))
+	waitJS(t, ctx, "the console's event stream is live",
+		`document.querySelector('[data-testid=connection-status].conn-live')`)
+}
+
+func presenceOf(t *testing.T, e *env, token string) string {
+	t.Helper()
+	var p struct {
+		Status string `json:"status"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/me/presence", token, nil, http.StatusOK, &p)
+	return p.Status
+}
+
+// The presence switch at the top of the console, on a phone: it shows the
+// agent's presence, changes it on the server, and follows a change made
+// elsewhere (here through the API, as another tab or the grace period
+// would) over the console's event stream.
+func TestConsolePresenceSwitch(t *testing.T) {
+	e := start(t)
+	ctx := e.person(t)
+	errs := watchExceptions(ctx)
+	do(t, ctx, "a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	e.signIn(t, ctx)
+	do(t, ctx, "the presence switch shows", chromedp.WaitVisible(testid("presence-select")))
+	want := presenceOf(t, e, e.agent.Token)
+	waitJS(t, ctx, "the switch shows the server's presence "+want,
+		`document.querySelector('[data-testid=presence-select]').value === `+js(want)+
+			` && document.querySelector('[data-testid=presence]').dataset.status === `+js(want))
+	if got := eval[string](t, ctx, `document.querySelector('label[for='+CSS.escape(document.querySelector('[data-testid=presence-select]').id)+']')?.textContent || ''`); got != "Your status" {
+		t.Errorf("the switch's label reads %q, want %q", got, "Your status")
+	}
+	// On a phone it sits on screen, where a tap reaches it.
+	onScreen := eval[bool](t, ctx, `(() => {
+  const el = document.querySelector('[data-testid=presence-select]');
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return r.width > 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight && (hit === el || el.contains(hit))
+    && document.documentElement.scrollWidth <= window.innerWidth;
+})()`)
+	if !onScreen {
+		t.Errorf("the presence switch is not fully on a phone's screen, or the page scrolls sideways%s", pageText(ctx))
+	}
+
+	for _, status := range []string{"online", "away", "offline", "online"} {
+		// The select is disabled while a change is being saved.
+		waitJS(t, ctx, "the switch takes a choice", `!document.querySelector('[data-testid=presence-select]').disabled`)
+		choose(t, ctx, "presence-select", status)
+		eventually(t, "the agent's presence on the server is "+status, func() (bool, string) {
+			got := presenceOf(t, e, e.agent.Token)
+			return got == status, got
+		})
+		waitJS(t, ctx, "the dot shows "+status, `document.querySelector('[data-testid=presence-dot]').classList.contains('presence-`+status+`')`)
+	}
+
+	// Changed elsewhere: the switch follows without a reload.
+	e.srv.JSON(t, "PUT", "/api/v1/me/presence", e.agent.Token, map[string]string{"status": "away"}, http.StatusOK, nil)
+	waitJS(t, ctx, "the switch follows the server to away",
+		`document.querySelector('[data-testid=presence-select]').value === 'away' && document.querySelector('[data-testid=presence]').dataset.status === 'away'`)
+	if x := errs(); len(x) > 0 {
+		t.Fatalf("JavaScript exceptions: %v", x)
+	}
+}
+
+type apiAgentRouting struct {
+	ID       string   `json:"id"`
+	Capacity int      `json:"capacity"`
+	Skills   []string `json:"skills"`
+	Presence string   `json:"presence"`
+	Load     int      `json:"load"`
+}
+
+func (e *env) agentRouting(t *testing.T, id string) apiAgentRouting {
+	t.Helper()
+	var out struct {
+		Agents []apiAgentRouting `json:"agents"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/agents", e.srv.AdminToken, nil, http.StatusOK, &out)
+	for _, a := range out.Agents {
+		if a.ID == id {
+			return a
+		}
+	}
+	t.Fatalf("agent %s is not in GET /api/v1/agents", id)
+	return apiAgentRouting{}
+}
+
+// An admin sets an agent's capacity and skills on the agents page; the
+// server's refusal of a capacity out of range is shown in the agent's row.
+func TestAdminSetsAgentCapacityAndSkills(t *testing.T) {
+	e := start(t)
+	admin := e.srv.CreateAdmin(t, "boss@example.com", "Boss")
+	ctx := e.person(t)
+	errs := watchExceptions(ctx)
+	do(t, ctx, "a desktop window", chromedp.EmulateViewport(1280, 900))
+	do(t, ctx, "open the console's sign-in form",
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(testid("login-email")))
+	signInWithCode(t, ctx, admin.Email, admin.Password, admin.TOTPSecret)
+	row := `document.querySelector('[data-testid=agent-row][data-agent-id=` + js(e.agent.ID) + `]')`
+	do(t, ctx, "open the agents page", chromedp.Navigate(e.srv.URL+"/#/admin/agents"))
+	waitJS(t, ctx, "Mei's row with her routing settings, the list loaded",
+		`!document.querySelector('[data-testid=agent-list]').hasAttribute('aria-busy') && `+row+`?.querySelector('[data-testid=agent-capacity]')`)
+	before := e.agentRouting(t, e.agent.ID)
+	if got := eval[string](t, ctx, row+`.querySelector('[data-testid=agent-load]').textContent`); got != fmt.Sprintf("Load %d / %d", before.Load, before.Capacity) {
+		t.Errorf("the row shows %q, want the load %d / %d", got, before.Load, before.Capacity)
+	}
+
+	setField := func(testID, value string) {
+		eval[bool](t, ctx, `(() => { const el = `+row+`.querySelector('[data-testid=`+testID+`]'); el.value = `+js(value)+
+			`; el.dispatchEvent(new Event('input', { bubbles: true })); return true; })()`)
+	}
+	click := func(selector string) {
+		eval[bool](t, ctx, `(() => { `+row+`.querySelector(`+js(selector)+`).click(); return true; })()`)
+	}
+
+	// Out of range: the server says no, next to the fields.
+	setField("agent-capacity", "101")
+	click("[data-testid=agent-routing-save]")
+	waitJS(t, ctx, "the server's refusal in the row",
+		row+`.querySelector('[data-testid=agent-routing-result].msgbox-error:not([hidden])')?.textContent.length > 0`)
+	if got := e.agentRouting(t, e.agent.ID); got.Capacity != before.Capacity {
+		t.Fatalf("capacity %d stored after a refused change, want %d", got.Capacity, before.Capacity)
+	}
+
+	setField("agent-capacity", "2")
+	setField("agent-skills", "zh-CN， tron")
+	click("[data-testid=agent-skill-suggest][data-skill=en]")
+	click("[data-testid=agent-routing-save]")
+	waitJS(t, ctx, "saved", row+`.querySelector('[data-testid=agent-routing-result].msgbox-ok:not([hidden])')`)
+	got := e.agentRouting(t, e.agent.ID)
+	skills := slices.Sorted(slices.Values(got.Skills))
+	if got.Capacity != 2 || strings.Join(skills, ",") != "en,tron,zh-CN" {
+		t.Fatalf("stored capacity %d and skills %q, want 2 and [en tron zh-CN]", got.Capacity, got.Skills)
+	}
+	waitJS(t, ctx, "the row shows the new capacity", row+`.querySelector('[data-testid=agent-load]').textContent === 'Load `+fmt.Sprint(got.Load)+` / 2'`)
+
+	// A reload shows what is stored.
+	do(t, ctx, "reload", chromedp.Reload())
+	waitJS(t, ctx, "the stored settings after a reload",
+		row+`?.querySelector('[data-testid=agent-capacity]').value === '2' && `+row+`.querySelector('[data-testid=agent-skills]').value === `+js(strings.Join(got.Skills, ", ")))
+	if x := errs(); len(x) > 0 {
+		t.Fatalf("JavaScript exceptions: %v", x)
+	}
+}
+
+// A supervisor's Queues page shows a team's waiting count as the server
+// counts it, and follows a new waiting conversation without a reload.
+func TestQueuesPageShowsWaiting(t *testing.T) {
+	e := start(t)
+	sup := e.srv.CreateAgent(t, "sun@example.com", "Sun Li", "supervisor")
+	var team struct {
+		ID string `json:"id"`
+	}
+	e.srv.JSON(t, "POST", "/api/v1/teams", e.srv.AdminToken, map[string]string{"name": "Payments"}, http.StatusCreated, &team)
+	e.srv.JSON(t, "PATCH", "/api/v1/inboxes/"+e.srv.InboxID, e.srv.AdminToken, map[string]any{"team_id": team.ID}, http.StatusOK, nil)
+	e.srv.JSON(t, "PATCH", "/api/v1/inboxes/"+e.srv.InboxID, e.srv.AdminToken, map[string]any{"bot_enabled": false}, http.StatusOK, nil)
+	first := e.srv.StartConversationWith(t, map[string]string{"name": "Visitor One"})
+	e.srv.Send(t, first.ConversationID, first.ContactToken, "m1", "my transfer has not arrived")
+
+	serverWaiting := func() int {
+		var out struct {
+			Queues []struct {
+				TeamID  string `json:"team_id"`
+				Waiting int    `json:"waiting"`
+			} `json:"queues"`
+		}
+		e.srv.JSON(t, "GET", "/api/v1/routing/queues", e.srv.AdminToken, nil, http.StatusOK, &out)
+		for _, q := range out.Queues {
+			if q.TeamID == team.ID {
+				return q.Waiting
+			}
+		}
+		return -1
+	}
+	eventually(t, "the server counts 1 waiting in the team", func() (bool, string) {
+		n := serverWaiting()
+		return n == 1, fmt.Sprint(n)
+	})
+
+	ctx := e.person(t)
+	errs := watchExceptions(ctx)
+	do(t, ctx, "a desktop window", chromedp.EmulateViewport(1280, 900))
+	e.signInAs(t, ctx, sup)
+	do(t, ctx, "open Queues from the nav", chromedp.Click(testid("nav-queues")))
+	card := `document.querySelector('[data-testid=queue-card][data-team-id=` + js(team.ID) + `]')`
+	waitJS(t, ctx, "the team's card says 1 waiting",
+		card+`?.querySelector('[data-testid=queue-waiting]').textContent.trim() === '1 waiting'`)
+	if got := eval[string](t, ctx, card+`.querySelector('h2').textContent`); got != "Payments" {
+		t.Errorf("the card is titled %q, want Payments", got)
+	}
+	waitJS(t, ctx, "the supervisor in the agents' load list",
+		`document.querySelector('[data-testid=load-row][data-agent-id=`+js(sup.ID)+`]')`)
+
+	second := e.srv.StartConversationWith(t, map[string]string{"name": "Visitor Two"})
+	e.srv.Send(t, second.ConversationID, second.ContactToken, "m1", "is anyone there?")
+	eventually(t, "the server counts 2 waiting", func() (bool, string) {
+		n := serverWaiting()
+		return n == 2, fmt.Sprint(n)
+	})
+	waitJS(t, ctx, "the card follows to 2 waiting without a reload",
+		card+`.querySelector('[data-testid=queue-waiting]').dataset.waiting === '2'`)
+	if x := errs(); len(x) > 0 {
+		t.Fatalf("JavaScript exceptions: %v", x)
+	}
+}
