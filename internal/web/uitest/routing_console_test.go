@@ -161,6 +161,10 @@ func TestAdminSetsAgentCapacityAndSkills(t *testing.T) {
 	}
 	waitJS(t, ctx, "the row shows the new capacity", row+`.querySelector('[data-testid=agent-load]').textContent === 'Load `+fmt.Sprint(got.Load)+` / 2'`)
 
+	// Mei goes online elsewhere: her row follows.
+	e.srv.JSON(t, "PUT", "/api/v1/me/presence", e.agent.Token, map[string]string{"status": "online"}, http.StatusOK, nil)
+	waitJS(t, ctx, "Mei's row shows her online", row+`.querySelector('[data-testid=agent-presence]').dataset.presence === 'online'`)
+
 	// A reload shows what is stored.
 	do(t, ctx, "reload", chromedp.Reload())
 	waitJS(t, ctx, "the stored settings after a reload",
@@ -226,6 +230,124 @@ func TestQueuesPageShowsWaiting(t *testing.T) {
 	})
 	waitJS(t, ctx, "the card follows to 2 waiting without a reload",
 		card+`.querySelector('[data-testid=queue-waiting]').dataset.waiting === '2'`)
+
+	// On a phone the cards stack, each as wide as the screen allows, and
+	// nothing scrolls sideways.
+	do(t, ctx, "a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	waitJS(t, ctx, "the cards stack on a phone", `(() => {
+  const cards = [...document.querySelectorAll('[data-testid=queue-card]')].map((c) => c.getBoundingClientRect());
+  return cards.length >= 1 && cards.every((r, i) => r.right <= window.innerWidth && r.width > window.innerWidth * 0.8 &&
+    (i === 0 || r.top >= cards[i - 1].bottom)) && document.querySelector('.main').scrollWidth <= window.innerWidth;
+})()`)
+	if x := errs(); len(x) > 0 {
+		t.Fatalf("JavaScript exceptions: %v", x)
+	}
+}
+
+type apiTeamRouting struct {
+	ID                   string              `json:"id"`
+	Routing              string              `json:"routing"`
+	TimeZone             string              `json:"timezone"`
+	Hours                map[string][]string `json:"hours"`
+	Holidays             []string            `json:"holidays"`
+	OverflowTeamID       *string             `json:"overflow_team_id"`
+	OverflowAfterMinutes int                 `json:"overflow_after_minutes"`
+}
+
+func (e *env) teamRouting(t *testing.T, id string) apiTeamRouting {
+	t.Helper()
+	var out struct {
+		Teams []apiTeamRouting `json:"teams"`
+	}
+	e.srv.JSON(t, "GET", "/api/v1/teams", e.srv.AdminToken, nil, http.StatusOK, &out)
+	for _, tm := range out.Teams {
+		if tm.ID == id {
+			return tm
+		}
+	}
+	t.Fatalf("team %s is not in GET /api/v1/teams", id)
+	return apiTeamRouting{}
+}
+
+// An admin sets a team's routing on the teams page: the mode, the zone,
+// weekly hours (a working week, then Saturday morning too), a holiday and
+// overflow to another team; a span the server refuses shows its message
+// next to the form and changes nothing.
+func TestAdminSetsTeamRoutingAndHours(t *testing.T) {
+	e := start(t)
+	admin := e.srv.CreateAdmin(t, "boss@example.com", "Boss")
+	var pay, night struct {
+		ID string `json:"id"`
+	}
+	e.srv.JSON(t, "POST", "/api/v1/teams", e.srv.AdminToken, map[string]string{"name": "Payments"}, http.StatusCreated, &pay)
+	e.srv.JSON(t, "POST", "/api/v1/teams", e.srv.AdminToken, map[string]string{"name": "Night shift"}, http.StatusCreated, &night)
+	ctx := e.person(t)
+	errs := watchExceptions(ctx)
+	do(t, ctx, "a desktop window", chromedp.EmulateViewport(1280, 900))
+	do(t, ctx, "open the console's sign-in form",
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(testid("login-email")))
+	signInWithCode(t, ctx, admin.Email, admin.Password, admin.TOTPSecret)
+	do(t, ctx, "open the teams page", chromedp.Navigate(e.srv.URL+"/#/admin/teams"))
+	row := `document.querySelector('[data-testid=team-row][data-team-id=` + js(pay.ID) + `]')`
+	waitJS(t, ctx, "the Payments team with its routing", row+`?.querySelector('[data-testid=team-routing]')`)
+	// in runs a statement with r bound to the Payments row.
+	in := func(stmt string) {
+		t.Helper()
+		eval[bool](t, ctx, `(() => { const r = `+row+`; `+stmt+`; return true; })()`)
+	}
+	setValue := func(sel, value string) string {
+		return `{ const el = r.querySelector(` + js(sel) + `); el.value = ` + js(value) +
+			`; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); }`
+	}
+	in(`r.querySelector('[data-testid=team-routing] summary').click()`)
+	waitJS(t, ctx, "the settings unfolded", row+`.querySelector('[data-testid=team-routing]').open`)
+	if !eval[bool](t, ctx, row+`.querySelector('[data-testid=team-always-open]').checked`) {
+		t.Fatal("a new team is not shown as always open")
+	}
+	in(setValue("[data-testid=team-routing-mode]", "round_robin"))
+	in(setValue("[data-testid=team-timezone]", "Asia/Shanghai"))
+	in(`r.querySelector('[data-testid=team-always-open]').click()`)
+	waitJS(t, ctx, "a working week to start from",
+		row+`.querySelectorAll('.day[data-day=mon] [data-testid=hours-from]').length === 1 && `+
+			row+`.querySelectorAll('.day[data-day=sat] [data-testid=hours-from]').length === 0`)
+	in(`r.querySelector('[data-testid=hours-add][data-day=sat]').click()`)
+	in(setValue(".day[data-day=sat] [data-testid=hours-to]", "12:00"))
+	in(setValue(".day[data-day=fri] [data-testid=hours-to]", "00:00")) // until midnight
+	in(setValue("[data-testid=holiday-date]", "2026-10-01"))
+	in(`r.querySelector('[data-testid=holiday-add]').click()`)
+	in(setValue("[data-testid=team-overflow-team]", night.ID))
+	in(setValue("[data-testid=team-overflow-minutes]", "15"))
+	in(`r.querySelector('[data-testid=team-routing-save]').click()`)
+	waitJS(t, ctx, "saved", row+`.querySelector('[data-testid=team-routing-result].msgbox-ok:not([hidden])')`)
+
+	got := e.teamRouting(t, pay.ID)
+	want := map[string][]string{
+		"mon": {"09:00-18:00"}, "tue": {"09:00-18:00"}, "wed": {"09:00-18:00"}, "thu": {"09:00-18:00"},
+		"fri": {"09:00-24:00"}, "sat": {"09:00-12:00"},
+	}
+	if got.Routing != "round_robin" || got.TimeZone != "Asia/Shanghai" || fmt.Sprint(got.Hours) != fmt.Sprint(want) ||
+		fmt.Sprint(got.Holidays) != "[2026-10-01]" || got.OverflowTeamID == nil || *got.OverflowTeamID != night.ID || got.OverflowAfterMinutes != 15 {
+		t.Fatalf("stored routing %+v (overflow to %v), want round robin in Asia/Shanghai, hours %v, the holiday 2026-10-01 and overflow to %s after 15 min",
+			got, got.OverflowTeamID, want, night.ID)
+	}
+
+	// Saturday ending before it starts: the server's message, nothing changed.
+	in(setValue(".day[data-day=sat] [data-testid=hours-from]", "13:00"))
+	in(`r.querySelector('[data-testid=team-routing-save]').click()`)
+	waitJS(t, ctx, "the server's refusal beside the form",
+		row+`.querySelector('[data-testid=team-routing-result].msgbox-error:not([hidden])')?.textContent.includes('hours.sat')`)
+	if again := e.teamRouting(t, pay.ID); fmt.Sprint(again.Hours) != fmt.Sprint(want) {
+		t.Fatalf("hours %v stored after a refused change, want %v", again.Hours, want)
+	}
+
+	// A reload shows what is stored, midnight as 00:00.
+	do(t, ctx, "reload", chromedp.Reload())
+	waitJS(t, ctx, "the stored settings after a reload",
+		row+`?.querySelector('[data-testid=team-routing-mode]').value === 'round_robin' && `+
+			row+`.querySelector('[data-testid=team-always-open]').checked === false && `+
+			row+`.querySelector('.day[data-day=fri] [data-testid=hours-to]').value === '00:00' && `+
+			row+`.querySelector('[data-testid=team-overflow-team]').value === `+js(night.ID))
 	if x := errs(); len(x) > 0 {
 		t.Fatalf("JavaScript exceptions: %v", x)
 	}

@@ -5,6 +5,7 @@
 import { h, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, apiPath, errorText } from '../api.js';
+import { on } from '../state.js';
 import { messageBox } from './common.js';
 import { presenceDot, presenceLabel } from './presence.js';
 
@@ -105,5 +106,14 @@ export function agentRouting(a, onSaved) {
     }
   });
   show(a);
+  // The presence follows the agent's agent.presence events while the row
+  // is on the page. Rows are attached in the task that draws them, so an
+  // event finding this one detached means it was redrawn or left.
+  const off = on('ws:event', (ev) => {
+    if (!form.isConnected) { off(); return; }
+    if (!ev || ev.type !== 'agent.presence' || !ev.payload || ev.payload.agent_id !== a.id) return;
+    a.presence = ev.payload.status;
+    show(a);
+  });
   return form;
 }

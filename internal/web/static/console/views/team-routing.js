@@ -74,9 +74,13 @@ export function teamRouting(tm, opts = {}) {
   const week = {}; // day → [[from, to], …]
   for (const d of WEEKDAYS) {
     const spans = tm.hours && Array.isArray(tm.hours[d]) ? tm.hours[d] : [];
-    week[d] = spans.map((s) => String(s).split('-')).filter((p) => p.length === 2);
+    // A time field cannot hold 24:00: midnight at the end of a span shows
+    // as 00:00 and is sent as 24:00.
+    week[d] = spans.map((s) => String(s).split('-')).filter((p) => p.length === 2)
+      .map(([a, b]) => [a, b === '24:00' ? '00:00' : b]);
   }
   const weekEl = h('div', { class: 'week', 'data-testid': 'team-hours' });
+  const hoursHint = h('p', { class: 'hint' }, t('routing.team.hoursHint'));
 
   function dayRow(d) {
     const dayName = t(`routing.day.${d}`);
@@ -106,6 +110,7 @@ export function teamRouting(tm, opts = {}) {
   // renderWeek redraws the days; focus goes back to the changed day.
   function renderWeek(focusDay, what) {
     weekEl.hidden = always.checked;
+    hoursHint.hidden = always.checked;
     weekEl.replaceChildren(...WEEKDAYS.map(dayRow));
     if (!focusDay) return;
     const row = weekEl.querySelector(`[data-day="${focusDay}"].day`);
@@ -157,7 +162,7 @@ export function teamRouting(tm, opts = {}) {
       h('div', { class: 'field' }, h('label', { for: mode.id }, t('routing.team.mode')), mode, modeHint),
       h('div', { class: 'field' }, h('label', { for: zone.id }, t('routing.team.timezone')), zone, zones)),
     h('fieldset', { class: 'hours' }, h('legend', {}, t('routing.team.hours')),
-      h('p', {}, always, ' ', h('label', { for: always.id }, t('routing.team.alwaysOpen'))), weekEl),
+      h('p', {}, always, ' ', h('label', { for: always.id }, t('routing.team.alwaysOpen'))), weekEl, hoursHint),
     h('fieldset', { class: 'holidays' }, h('legend', {}, t('routing.team.holidays')), hlist,
       h('div', { class: 'inline-form' }, h('div', { class: 'field' }, h('label', { for: hday.id }, t('routing.team.holidayDate')), hday), hadd)),
     h('fieldset', { class: 'overflow' }, h('legend', {}, t('routing.team.overflow')),
@@ -178,7 +183,7 @@ export function teamRouting(tm, opts = {}) {
       hours = {};
       for (const d of WEEKDAYS) {
         if (week[d].some((s) => !s[0] || !s[1])) { box.set(t('routing.team.badSpan', { day: t(`routing.day.${d}`) })); return; }
-        if (week[d].length) hours[d] = week[d].map((s) => `${s[0]}-${s[1]}`);
+        if (week[d].length) hours[d] = week[d].map((s) => `${s[0]}-${s[1] === '00:00' ? '24:00' : s[1]}`);
       }
     }
     const change = {
