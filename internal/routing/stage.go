@@ -16,45 +16,74 @@ import (
 // assigned by hand, resolved or closed leaves it; assignments by hand are
 // logged and ended ones released. Every change wakes the stage to assign.
 func (r *Router) Handle(ctx context.Context, evs []bus.Event) error {
-	var ids []string
-	seen := map[string]bool{}
-	touch := func(id string) {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	var contactMsgs []string
+	updated := map[string]conversation.Conversation{} // the latest state of each
+	var contactMsgs, contactInboxes []string
 	all := false
 	for _, e := range evs {
 		switch e.Type {
-		case bus.ConversationUpdated, bus.ConversationCreated:
-			touch(e.ConversationID)
+		case bus.ConversationUpdated:
+			var c conversation.Conversation
+			if json.Unmarshal(e.Payload, &c) == nil && c.ID != "" {
+				updated[c.ID] = c
+			}
 		case bus.MessageCreated:
 			var me conversation.MessageEvent
 			if json.Unmarshal(e.Payload, &me) == nil && me.Message.AuthorType == conversation.AuthorContact {
 				contactMsgs = append(contactMsgs, e.ConversationID)
+				contactInboxes = append(contactInboxes, e.InboxID)
 			}
 		case AgentPresence, AgentRouting:
 			all = true
 		}
 	}
-	if len(contactMsgs) > 0 {
-		for _, id := range contactMsgs {
+	if all {
+		defer r.markDirty("*")
+	}
+	if len(updated) == 0 && len(contactMsgs) == 0 {
+		return nil
+	}
+	bots, err := r.botInboxes(ctx)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	touch := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for i, id := range contactMsgs {
+		// In an inbox with the bot, a visitor's message changes nothing
+		// here: the bot's hand-off (a conversation.updated) does.
+		if !bots[contactInboxes[i]] {
 			touch(id)
 		}
 	}
-	if len(ids) > 0 {
-		teams, err := r.sync(ctx, ids)
-		if err != nil {
-			return err
+	for id, c := range updated {
+		if r.mayMatter(c, bots) {
+			touch(id)
 		}
-		r.markDirty(teams...)
 	}
-	if all {
-		r.markDirty("*")
+	if len(ids) == 0 {
+		return nil
 	}
+	teams, err := r.sync(ctx, ids)
+	if err != nil {
+		return err
+	}
+	r.markDirty(teams...)
 	return nil
+}
+
+// mayMatter reports whether a conversation in this state may need its
+// queue entry or assignment log changed: it waits for a person, someone
+// has it, or it ended. The bot's own updates of conversations it still
+// handles (pending, unassigned) do not, and cost no reads.
+func (r *Router) mayMatter(c conversation.Conversation, bots map[string]bool) bool {
+	ended := c.Status == conversation.StatusResolved || c.Status == conversation.StatusClosed
+	return c.AssigneeID != "" || ended || r.waiting(c, bots)
 }
 
 // botInboxes is which inboxes have the bot on.
