@@ -82,7 +82,7 @@ func newEnv(t testing.TB, db *store.DB, c *clock, notify routing.Notifier) *env 
 
 // newEnvWatching is newEnv with watch as a live subscriber of the outbox
 // besides the router (nil: none).
-func newEnvWatching(t testing.TB, db *store.DB, c *clock, notify routing.Notifier, watch bus.Handler) *env {
+func newEnvWatching(t testing.TB, db *store.DB, c *clock, notify routing.Notifier, watch bus.Handler, opts ...func(*routing.Options)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &env{db: db, clock: c, cancel: cancel}
@@ -94,8 +94,11 @@ func newEnvWatching(t testing.TB, db *store.DB, c *clock, notify routing.Notifie
 	}
 	e.inbox = in
 	log := slog.New(slog.DiscardHandler)
-	e.router = routing.New(routing.NewStore(db, c.Now), e.convs, nil, notify, cards{e.auth},
-		routing.Options{HandoffAttr: handoffAttr, Now: c.Now, Log: log, Tick: 200 * time.Millisecond})
+	o := routing.Options{HandoffAttr: handoffAttr, Now: c.Now, Log: log, Tick: 200 * time.Millisecond}
+	for _, f := range opts {
+		f(&o)
+	}
+	e.router = routing.New(routing.NewStore(db, c.Now), e.convs, nil, notify, cards{e.auth}, o)
 	disp := bus.NewDispatcher(db, log, 50*time.Millisecond)
 	if err := disp.Subscribe(ctx, "routing", true, e.router.Handle); err != nil {
 		t.Fatal(err)

@@ -318,3 +318,28 @@ func TestManualAssignmentCountsAndResolveFrees(t *testing.T) {
 		}
 	})
 }
+
+// Assignment follows the events, not the periodic check: with the check
+// an hour apart, a hand-off, an agent going online and a resolve each
+// assign at once.
+func TestAssignmentFollowsEvents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		hour := func(o *routing.Options) { o.Tick = time.Hour }
+		e := newEnvWatching(t, db, newClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)), nil, nil, hour)
+		mei := e.agent(t, "mei", 1)
+		time.Sleep(100 * time.Millisecond) // the first pass at start is over
+		first, _ := e.handOff(t, e.inbox, conversation.PriorityNormal, "en")
+		e.online(t, mei, routing.Online)
+		eventually(t, "assigned when she went online", func() bool { return e.assignee(t, first) == mei })
+		second, _ := e.handOff(t, e.inbox, conversation.PriorityNormal, "en")
+		e.resolve(t, first)
+		eventually(t, "the next assigned when she resolved", func() bool { return e.assignee(t, second) == mei })
+		e.resolve(t, second)
+		eventually(t, "the resolve seen", func() bool {
+			return e.count(t, "SELECT COUNT(*) FROM routing_assignments WHERE conversation_id = ? AND released_at IS NOT NULL", second) == 1
+		})
+		time.Sleep(300 * time.Millisecond) // the pass it caused is over
+		third, _ := e.handOff(t, e.inbox, conversation.PriorityNormal, "en")
+		eventually(t, "a hand-off assigned at once", func() bool { return e.assignee(t, third) == mei })
+	})
+}

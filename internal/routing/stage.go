@@ -114,14 +114,20 @@ func (r *Router) sync(ctx context.Context, ids []string) ([]string, error) {
 	// Decided from a read first: most events (a visitor's next message
 	// in a conversation already queued or assigned) need no write, and
 	// then take no turn on the writer.
-	var todo []string
+	var todo, queued []string
 	for _, id := range ids {
-		if st := work[id]; st.conv.ID != "" && r.needsSync(st.conv, st, bots) {
+		st := work[id]
+		switch {
+		case st.conv.ID != "" && r.needsSync(st.conv, st, bots):
 			todo = append(todo, id)
+		case st.rank >= 0:
+			// Queued already (a hand-off enqueues in the bot's own
+			// transaction): its queue may assign now.
+			queued = append(queued, st.team)
 		}
 	}
 	if len(todo) == 0 {
-		return nil, nil
+		return queued, nil
 	}
 	var teams []string
 	err = r.writer.Write(ctx, func(tx *store.Tx) error {
@@ -143,7 +149,7 @@ func (r *Router) sync(ctx context.Context, ids []string) ([]string, error) {
 		}
 		return nil
 	})
-	return teams, err
+	return append(teams, queued...), err
 }
 
 // syncState is, per conversation, what routing needs of it, its queue
@@ -152,6 +158,7 @@ func (r *Router) sync(ctx context.Context, ids []string) ([]string, error) {
 type syncState struct {
 	conv   conversation.Conversation
 	rank   int
+	team   string // the queue it is in, when rank >= 0
 	agents []string
 }
 
@@ -172,19 +179,19 @@ func (s *Store) syncState(ctx context.Context, ids []string) (map[string]syncSta
 	if err := s.readConvs(ctx, string(marks), args, out); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT conversation_id, rank FROM routing_queue WHERE conversation_id IN ("+string(marks)+")", args...)
+	rows, err := s.db.Query(ctx, "SELECT conversation_id, rank, team_id FROM routing_queue WHERE conversation_id IN ("+string(marks)+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read queue entries: %w", err)
 	}
 	for rows.Next() {
-		var id string
+		var id, team string
 		var rank int
-		if err := rows.Scan(&id, &rank); err != nil {
+		if err := rows.Scan(&id, &rank, &team); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read queue entries: %w", err)
 		}
 		st := out[id]
-		st.rank = rank
+		st.rank, st.team = rank, team
 		out[id] = st
 	}
 	rows.Close()
@@ -205,13 +212,14 @@ func (s *Store) syncState(ctx context.Context, ids []string) (map[string]syncSta
 	return out, rows.Err()
 }
 
-// waiting reports whether c waits for a person: open, unassigned, handed
-// off by the bot or in an inbox without it, and the visitor has written.
+// waiting reports whether c waits for a person: open, unassigned, and
+// handed off by the bot, or in an inbox without it once the visitor has
+// written.
 func (r *Router) waiting(c conversation.Conversation, bots map[string]bool) bool {
-	if c.Status != conversation.StatusOpen || c.AssigneeID != "" || c.LastSeq == 0 {
+	if c.Status != conversation.StatusOpen || c.AssigneeID != "" {
 		return false
 	}
-	return c.Attributes[r.opts.HandoffAttr] != "" || !bots[c.InboxID]
+	return c.Attributes[r.opts.HandoffAttr] != "" || (!bots[c.InboxID] && c.LastSeq > 0)
 }
 
 // needsSync reports whether c's queue entry or assignment log is out of
