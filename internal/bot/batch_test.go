@@ -12,7 +12,6 @@ import (
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/intake"
-	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/matcher"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/store/storetest"
@@ -26,19 +25,7 @@ import (
 func TestBatchDecidesInOrderAndCommitsTogether(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		convs := conversation.NewStore(db, time.Now)
-		ks := kb.NewStore(db, time.Now)
-		as, err := kb.Demo()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ks.UpsertAll(ctx, as, nil); err != nil {
-			t.Fatal(err)
-		}
-		in, err := convs.CreateInbox(ctx, "Web chat", conversation.ChannelWebChat)
-		if err != nil {
-			t.Fatal(err)
-		}
+		convs, ks, in := demoDesk(t, db, time.Now)
 		if _, err := convs.SetInboxBot(ctx, in.ID, true); err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/huiying/huiying/internal/bus"
 	"github.com/huiying/huiying/internal/conversation"
-	"github.com/huiying/huiying/internal/kb"
 	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/store/storetest"
@@ -41,19 +40,7 @@ func TestAfterHoursHandoffTellsWhenSupportOpens(t *testing.T) {
 				at, _ := time.ParseInLocation("2006-01-02 15:04", tc.now, loc)
 				opens, _ := time.ParseInLocation("2006-01-02 15:04", tc.opens, loc)
 				now := func() time.Time { return at }
-				convs := conversation.NewStore(db, now)
-				ks := kb.NewStore(db, now)
-				as, err := kb.Demo()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := ks.UpsertAll(ctx, as, nil); err != nil {
-					t.Fatal(err)
-				}
-				in, err := convs.CreateInbox(ctx, "Web chat", conversation.ChannelWebChat)
-				if err != nil {
-					t.Fatal(err)
-				}
+				convs, ks, in := demoDesk(t, db, now)
 				team, err := convs.CreateTeam(ctx, "Support")
 				if err != nil {
 					t.Fatal(err)

@@ -14,17 +14,7 @@ import (
 // SQLite database holding the demo articles.
 func demoStores(t *testing.T) (*conversation.Store, *kb.Store) {
 	t.Helper()
-	db := storetest.SQLite(t)
-	convs := conversation.NewStore(db, nil)
-	ks := kb.NewStore(db, nil)
-	as, err := kb.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ks.UpsertAll(context.Background(), as, nil); err != nil {
-		t.Fatal(err)
-	}
-	return convs, ks
+	return demoKB(t, storetest.SQLite(t), nil)
 }
 
 // Warm trains the model at start only when some inbox has the bot on.

@@ -91,25 +91,7 @@ func seedQueue(b *testing.B, e *env, agents, waiting int) []string {
 func BenchmarkAssignLatency(b *testing.B) {
 	for _, engine := range storetest.Engines {
 		b.Run(engine, func(b *testing.B) {
-			db := storetest.SQLite(b)
-			if engine == "postgres" {
-				db = storetest.Postgres(b)
-			}
-			assigned := make(chan string, 1024)
-			watch := func(_ context.Context, evs []bus.Event) error {
-				for _, ev := range evs {
-					if ev.Type != bus.ConversationUpdated {
-						continue
-					}
-					var c conversation.Conversation
-					if json.Unmarshal(ev.Payload, &c) == nil && c.AssigneeID != "" && c.Status == conversation.StatusOpen {
-						assigned <- c.AssigneeID
-					}
-				}
-				return nil
-			}
-			// Nobody's chat is open: places are worked out but not sent.
-			e := newEnvWatching(b, db, newClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)), away{}, watch)
+			e, assigned := assignedEnv(b, engine, func(c conversation.Conversation) string { return c.AssigneeID })
 			agents := seedQueue(b, e, 200, 10000)
 			e.router.Kick()
 			ctx := context.Background()
@@ -126,19 +108,11 @@ func BenchmarkAssignLatency(b *testing.B) {
 					b.Fatal(err)
 				}
 				start := time.Now()
-				for got := ""; got != agent; {
-					select {
-					case got = <-assigned:
-					case <-time.After(30 * time.Second):
-						b.Fatalf("no assignment to %s within 30 s", agent)
-					}
-				}
+				awaitAssigned(b, assigned, agent)
 				lat = append(lat, time.Since(start))
 			}
 			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+			reportLatency(b, lat)
 			if n := e.count(b, "SELECT COUNT(*) FROM routing_queue"); n != 10000-b.N {
 				b.Fatalf("%d waiting; want %d", n, 10000-b.N)
 			}
@@ -161,21 +135,8 @@ func (away) Ephemeral(string, []byte, bool) {}
 func BenchmarkHandoffToAssigned(b *testing.B) {
 	for _, engine := range storetest.Engines {
 		b.Run(engine, func(b *testing.B) {
-			db := storetest.SQLite(b)
-			if engine == "postgres" {
-				db = storetest.Postgres(b)
-			}
-			assigned := make(chan string, 1024)
-			watch := func(_ context.Context, evs []bus.Event) error {
-				for _, ev := range evs {
-					var c conversation.Conversation
-					if ev.Type == bus.ConversationUpdated && json.Unmarshal(ev.Payload, &c) == nil && c.AssigneeID != "" && c.Status == conversation.StatusOpen {
-						assigned <- c.ID
-					}
-				}
-				return nil
-			}
-			e := newEnvWatching(b, db, newClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)), away{}, watch)
+			e, assigned := assignedEnv(b, engine, func(c conversation.Conversation) string { return c.ID })
+			db := e.db
 			seedQueue(b, e, 200, 0)
 			if _, err := db.Exec(context.Background(), "UPDATE agent_routing SET capacity = 6"); err != nil {
 				b.Fatal(err)
@@ -186,22 +147,56 @@ func BenchmarkHandoffToAssigned(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				id, _ := e.handOff(b, e.inbox, conversation.PriorityNormal, "en")
 				start := time.Now()
-				for got := ""; got != id; {
-					select {
-					case got = <-assigned:
-					case <-time.After(30 * time.Second):
-						b.Fatalf("%s not assigned within 30 s", id)
-					}
-				}
+				awaitAssigned(b, assigned, id)
 				lat = append(lat, time.Since(start))
 				b.StopTimer()
 				e.resolve(b, id) // room again for the next one
 				b.StartTimer()
 			}
 			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+			reportLatency(b, lat)
 		})
 	}
+}
+
+// assignedEnv is a stage over a fresh database of the engine, with a
+// watcher that sends pick(c) for every conversation.updated event
+// assigning an open conversation c.
+func assignedEnv(b *testing.B, engine string, pick func(conversation.Conversation) string) (*env, chan string) {
+	b.Helper()
+	db := storetest.SQLite(b)
+	if engine == "postgres" {
+		db = storetest.Postgres(b)
+	}
+	assigned := make(chan string, 1024)
+	watch := func(_ context.Context, evs []bus.Event) error {
+		for _, ev := range evs {
+			var c conversation.Conversation
+			if ev.Type == bus.ConversationUpdated && json.Unmarshal(ev.Payload, &c) == nil && c.AssigneeID != "" && c.Status == conversation.StatusOpen {
+				assigned <- pick(c)
+			}
+		}
+		return nil
+	}
+	// Nobody's chat is open: places are worked out but not sent.
+	return newEnvWatching(b, db, newClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)), away{}, watch), assigned
+}
+
+// awaitAssigned waits for want on assigned.
+func awaitAssigned(b *testing.B, assigned chan string, want string) {
+	b.Helper()
+	for got := ""; got != want; {
+		select {
+		case got = <-assigned:
+		case <-time.After(30 * time.Second):
+			b.Fatalf("no assignment of %s within 30 s", want)
+		}
+	}
+}
+
+// reportLatency reports the median and the 99th percentile of lat.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
 }

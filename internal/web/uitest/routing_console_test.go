@@ -2,6 +2,7 @@ package uitest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/huiying/huiying/internal/app/apptest"
+	"github.com/huiying/huiying/internal/browsertest"
 )
 
 // signInAs signs a (non-admin) agent in through the console's login form.
@@ -98,17 +100,30 @@ type apiAgentRouting struct {
 
 func (e *env) agentRouting(t *testing.T, id string) apiAgentRouting {
 	t.Helper()
-	var out struct {
-		Agents []apiAgentRouting `json:"agents"`
-	}
-	e.srv.JSON(t, "GET", "/api/v1/agents", e.srv.AdminToken, nil, http.StatusOK, &out)
-	for _, a := range out.Agents {
-		if a.ID == id {
-			return a
+	return listed[apiAgentRouting](t, e, "/api/v1/agents", "agents", id)
+}
+
+// listed reads the list under key at path (as the admin) and returns the
+// item with the id.
+func listed[T any](t *testing.T, e *env, path, key, id string) T {
+	t.Helper()
+	var out map[string][]json.RawMessage
+	e.srv.JSON(t, "GET", path, e.srv.AdminToken, nil, http.StatusOK, &out)
+	for _, raw := range out[key] {
+		var item struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(raw, &item) == nil && item.ID == id {
+			var v T
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatalf("decode %s: %v", raw, err)
+			}
+			return v
 		}
 	}
-	t.Fatalf("agent %s is not in GET /api/v1/agents", id)
-	return apiAgentRouting{}
+	t.Fatalf("%s %s is not in GET %s", key, id, path)
+	var zero T
+	return zero
 }
 
 // An admin sets an agent's capacity and skills on the agents page; the
@@ -230,6 +245,7 @@ func TestQueuesPageShowsWaiting(t *testing.T) {
 	})
 	waitJS(t, ctx, "the card follows to 2 waiting without a reload",
 		card+`.querySelector('[data-testid=queue-waiting]').dataset.waiting === '2'`)
+	browsertest.Shot(t, ctx, "console-queues")
 
 	// On a phone the cards stack, each as wide as the screen allows, and
 	// nothing scrolls sideways.
@@ -256,17 +272,7 @@ type apiTeamRouting struct {
 
 func (e *env) teamRouting(t *testing.T, id string) apiTeamRouting {
 	t.Helper()
-	var out struct {
-		Teams []apiTeamRouting `json:"teams"`
-	}
-	e.srv.JSON(t, "GET", "/api/v1/teams", e.srv.AdminToken, nil, http.StatusOK, &out)
-	for _, tm := range out.Teams {
-		if tm.ID == id {
-			return tm
-		}
-	}
-	t.Fatalf("team %s is not in GET /api/v1/teams", id)
-	return apiTeamRouting{}
+	return listed[apiTeamRouting](t, e, "/api/v1/teams", "teams", id)
 }
 
 // An admin sets a team's routing on the teams page: the mode, the zone,
