@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/store"
@@ -62,9 +65,12 @@ func (s *Store) enqueueTx(ctx context.Context, tx *store.Tx, c conversation.Conv
 	if err != nil {
 		return QueueEntry{}, err
 	}
-	if skills == nil {
-		skills = []string{}
+	if skills == nil { // no locale from the bot: read the visitor's words
+		if skills, err = languageOfTx(ctx, tx, c.ID); err != nil {
+			return QueueEntry{}, err
+		}
 	}
+	skills = append(skills, chainsOf(c)...)
 	b, _ := json.Marshal(skills)
 	now := s.now().UnixMilli()
 	e := QueueEntry{ConversationID: c.ID, TeamID: team, Rank: Rank(c.Priority), Skills: skills,
@@ -193,4 +199,48 @@ func (s *Store) StatsByTeam(ctx context.Context) (map[string]QueueStats, error) 
 		out[team] = st
 	}
 	return out, rows.Err()
+}
+
+// chainsOf is the chains the visitor's wallet context names (the
+// wallet.<chain>.<kind> attributes intake records), as skills.
+func chainsOf(c conversation.Conversation) []string {
+	seen := map[string]bool{}
+	var out []string
+	for k := range c.Attributes {
+		rest, ok := strings.CutPrefix(k, "wallet.")
+		if !ok {
+			continue
+		}
+		chain, _, ok := strings.Cut(rest, ".")
+		if ok && chain != "" && !seen[chain] {
+			seen[chain] = true
+			out = append(out, chain)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// languageOfTx is the language skill of the visitor's first message:
+// zh-CN when it holds Chinese, else en (none without a message).
+func languageOfTx(ctx context.Context, tx *store.Tx, id string) ([]string, error) {
+	rows, err := tx.Query(ctx, "SELECT body FROM messages WHERE conversation_id = ? AND author_type = ? ORDER BY seq LIMIT 1",
+		id, conversation.AuthorContact)
+	if err != nil {
+		return nil, fmt.Errorf("read the first message of %s: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return []string{}, rows.Err()
+	}
+	var body string
+	if err := rows.Scan(&body); err != nil {
+		return nil, fmt.Errorf("read the first message of %s: %w", id, err)
+	}
+	for _, r := range body {
+		if unicode.Is(unicode.Han, r) {
+			return []string{"zh-CN"}, nil
+		}
+	}
+	return []string{"en"}, nil
 }

@@ -343,3 +343,54 @@ func TestAssignmentFollowsEvents(t *testing.T) {
 		eventually(t, "a hand-off assigned at once", func() bool { return e.assignee(t, third) == mei })
 	})
 }
+
+// In an inbox without the bot, the visitor's first message queues the
+// conversation, asking for its language and the chains of its wallet
+// context: the agent matching most of them gets it.
+func TestSkillsFromTheVisitor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, newClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)), nil)
+		ctx := context.Background()
+		if _, err := e.convs.SetInboxBot(ctx, e.inbox.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		e.agent(t, "alice", 5, "en", "tron")
+		e.agent(t, "wang", 5, "zh-CN")
+		both := e.agent(t, "zhao", 5, "zh-CN", "tron")
+		for _, id := range e.agentIDs(t) {
+			e.online(t, id, routing.Online)
+		}
+		c, ct, err := e.convs.Start(ctx, e.inbox, conversation.NewContact{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+		if err := e.convs.Write(ctx, func(tx *store.Tx) error {
+			if _, err := e.convs.UpdateTx(ctx, tx, c.ID, conversation.Change{Attributes: map[string]*string{"wallet.tron.address": &addr}}); err != nil {
+				return err
+			}
+			_, err := e.convs.Append(ctx, tx, conversation.NewMessage{ConversationID: c.ID, ContactID: ct.ID,
+				Direction: conversation.Inbound, AuthorType: conversation.AuthorContact, AuthorID: ct.ID, Body: "我的USDT转账一直pending"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "assigned", func() bool { return e.assignee(t, c.ID) != "" })
+		if got := e.assignee(t, c.ID); got != both {
+			t.Fatalf("went to %s; want %s, who reads Chinese and knows Tron", got, both)
+		}
+	})
+}
+
+func (e *env) agentIDs(t testing.TB) []string {
+	t.Helper()
+	as, err := e.auth.Agents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range as {
+		out = append(out, a.ID)
+	}
+	return out
+}
