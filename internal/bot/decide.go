@@ -181,7 +181,7 @@ func (s *Service) planAnswer(ctx context.Context, p *plan, mdl *model, top kb.Ar
 	p.d.ArticleID = top.ID
 	r := ref(s.opts.BaseURL, top)
 	p.meta = Meta{Kind: "answer", Articles: []ArticleRef{r}}
-	p.body = answerBody(top, r.URL)
+	p.body = answerBody(p.d.Locale, top, r.URL)
 	if s.opts.Phraser == nil {
 		return
 	}
@@ -223,7 +223,7 @@ func (s *Service) planAnswer(ctx context.Context, p *plan, mdl *model, top kb.Ar
 	b.WriteString(strings.TrimSpace(text))
 	b.WriteString("\n\n" + pick(p.d.Locale, "参考文章：", "Sources:"))
 	for i, r := range refs {
-		fmt.Fprintf(&b, "\n[%d] %s %s", i+1, r.Title, r.URL)
+		fmt.Fprintf(&b, "\n[%d] %s %s", i+1, refLabel(p.d.Locale, r), r.URL)
 	}
 	b.WriteString("\n\n" + pick(p.d.Locale, "这解决了您的问题吗？", "Did this solve your problem?"))
 	p.d.ArticleID = refs[0].ID

@@ -139,7 +139,7 @@ func checkAction(d Decision, r FeedbackRequest, mdl *model) error {
 func (s *Service) answerChosen(ctx context.Context, tx *store.Tx, c conversation.Conversation, d Decision, articleID string, mdl *model) error {
 	a, _ := mdl.article(articleID, d.Locale)
 	r := ref(s.opts.BaseURL, a)
-	seq, err := s.say(ctx, tx, c.ID, answerBody(a, r.URL), Meta{Kind: "answer", Articles: []ArticleRef{r}})
+	seq, err := s.say(ctx, tx, c.ID, answerBody(d.Locale, a, r.URL), Meta{Kind: "answer", Articles: []ArticleRef{r}})
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func TestAnswerBodyOfEveryDemoArticle(t *testing.T) {
 	}
 	for _, a := range arts {
 		url := "https://desk.example/help/" + a.Locale + "/" + a.ID
-		body := answerBody(a, url)
+		body := answerBody(a.Locale, a, url)
 		lead := leadPart(a.Body, maxAnswerRunes)
 		if n := utf8.RuneCountInString(lead); n == 0 || n > maxAnswerRunes+1 {
 			t.Errorf("%s/%s: lead part of %d runes: %q", a.Locale, a.ID, n, lead)

@@ -53,13 +53,39 @@ func ref(base string, a kb.Article) ArticleRef {
 // whole article.
 const maxAnswerRunes = 400
 
-// answerBody is the Markdown of an article answer: the title, the
-// article's first useful part (leadPart), a link to the whole article and
-// the question the buttons answer.
-func answerBody(a kb.Article, url string) string {
-	return "**" + a.Title + "**\n\n" + leadPart(a.Body, maxAnswerRunes) + "\n\n" +
-		"[" + pick(a.Locale, "查看完整文章", "Read the full article") + "](" + url + ")\n\n" +
-		pick(a.Locale, "这解决了您的问题吗？", "Did this solve your problem?")
+// answerBody is the Markdown of an article answer to a visitor writing in
+// locale: the title, the article's first useful part (leadPart), a link to
+// the whole article and the question the buttons answer. An article that
+// exists only in the other language is still sent, after a line in the
+// visitor's language that says so; the bot's own words stay in the
+// visitor's language.
+func answerBody(locale string, a kb.Article, url string) string {
+	var b strings.Builder
+	if a.Locale != locale {
+		b.WriteString(pick(locale, "这篇文章目前只有"+languageName(locale, a.Locale)+"版：",
+			"This article is only available in "+languageName(locale, a.Locale)+" for now:") + "\n\n")
+	}
+	b.WriteString("**" + a.Title + "**\n\n" + leadPart(a.Body, maxAnswerRunes) + "\n\n" +
+		"[" + pick(locale, "查看完整文章", "Read the full article") + "](" + url + ")\n\n" +
+		pick(locale, "这解决了您的问题吗？", "Did this solve your problem?"))
+	return b.String()
+}
+
+// languageName names an article locale in the visitor's language.
+func languageName(visitor, locale string) string {
+	if locale == LocaleZH {
+		return pick(visitor, "中文", "Chinese")
+	}
+	return pick(visitor, "英文", "English")
+}
+
+// refLabel is an article's title in a list shown to a visitor writing in
+// locale, marked with its language when that is not the visitor's.
+func refLabel(locale string, r ArticleRef) string {
+	if r.Locale == locale {
+		return r.Title
+	}
+	return r.Title + pick(locale, "（"+languageName(locale, r.Locale)+"）", " (in "+languageName(locale, r.Locale)+")")
 }
 
 func pick(locale, zh, en string) string {
@@ -73,7 +99,7 @@ func suggestionsBody(locale string, refs []ArticleRef) string {
 	var b strings.Builder
 	b.WriteString(pick(locale, "我不太确定您问的是哪个问题，是下面这些吗？", "I'm not sure which of these you mean. Is it one of them?"))
 	for i, r := range refs {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, r.Title)
+		fmt.Fprintf(&b, "\n%d. %s", i+1, refLabel(locale, r))
 	}
 	b.WriteString("\n\n" + pick(locale, "如果都不是，请换个说法，或回复“人工”联系客服。",
 		"If none fits, please rephrase, or type \"agent\" to reach a person."))
@@ -99,7 +125,7 @@ func handoffBody(locale, reason string, p routing.Place, now time.Time, urgent *
 	b.WriteString(" " + placeText(locale, p, now))
 	if urgent != nil {
 		b.WriteString("\n\n" + pick(locale, "在等待时，请先按这篇文章保护剩余资产：", "While you wait, protect your remaining funds with these steps: ") +
-			urgent.Title + " " + urgent.URL)
+			refLabel(locale, *urgent) + " " + urgent.URL)
 	}
 	b.WriteString("\n\n" + pick(locale, "提醒：官方客服绝不会索要您的助记词、私钥或密码。",
 		"Remember: real support never asks for your seed phrase, private key or password."))
@@ -122,7 +148,7 @@ func notSolvedSuggestionsBody(locale string, refs []ArticleRef) string {
 	var b strings.Builder
 	b.WriteString(pick(locale, "抱歉没能解决。是下面这些问题吗？", "Sorry that didn't solve it. Is it one of these?"))
 	for i, r := range refs {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, r.Title)
+		fmt.Fprintf(&b, "\n%d. %s", i+1, refLabel(locale, r))
 	}
 	b.WriteString("\n\n" + pick(locale, "都不是的话，您可以换个说法再问一次，或者转人工客服。",
 		"If none fits, you can ask in other words, or talk to a person."))
