@@ -55,9 +55,15 @@ func TestNormalizeAndFeatures(t *testing.T) {
 		return n
 	}
 	rawCounts("花呗还款", c)
-	// Han: 4 characters + 3 pairs; words: 花呗, 还款 (lex.Words).
-	if n := groups(); n != [numGroup]int{2, 0, 7} {
-		t.Errorf("Han features per group (word, char, Han) = %v, want [2 0 7]", n)
+	// Han: 4 characters + 3 pairs; words: 花呗, 还款 (lex.Words); senses:
+	// the English words of their first two definitions.
+	if n := groups(); n[0] != 2 || n[1] != 0 || n[2] != 7 || n[3] == 0 {
+		t.Errorf("Han features per group (word, char, Han, sense) = %v, want [2 0 7 >0]", n)
+	}
+	for _, e := range []string{"repay", "repayment"} {
+		if c[hashStr(nsSense, e)|grpSense] == 0 && e == "repayment" && c[hashStr(nsSense, "repay")|grpSense] == 0 {
+			t.Errorf("no sense feature for 还款 (%q or %q)", "repay", "repayment")
+		}
 	}
 	for _, w := range []string{"花呗", "还款"} {
 		if c[hashStr(nsWord, w)|grpWord] != 1 {

@@ -102,7 +102,9 @@ func TestEmbedderRemembersTrainingQuestions(t *testing.T) {
 
 // TestEmbedderChineseParaphrase: Chinese questions that share no
 // character with an article's examples are matched by meaning through the
-// dictionary reading.
+// dictionary: its reading through the encoder, and, without the encoder,
+// the senses of the words (the English words of their definitions). The
+// characters alone (the character nearest neighbour) miss them.
 func TestEmbedderChineseParaphrase(t *testing.T) {
 	arts := []Article{
 		{ID: "repay", Examples: []string{"花呗怎么还款", "还款日是哪天", "可以提前还款吗", "还款失败怎么办"}},
@@ -111,6 +113,13 @@ func TestEmbedderChineseParaphrase(t *testing.T) {
 		{ID: "download", Examples: []string{"在哪里下载App", "苹果手机怎么安装", "安卓版下载地址", "应用商店搜不到"}},
 	}
 	with, without := Train(arts, Options{}), Train(arts, Options{NoEncoder: true})
+	var rows []Labeled
+	for _, a := range arts {
+		for _, e := range a.Examples {
+			rows = append(rows, Labeled{Text: e, Label: a.ID})
+		}
+	}
+	chars := newCharNeighbour(rows)
 	misses := 0
 	for q, want := range map[string]string{
 		"遭窃":   "stolen", // suffer theft
@@ -125,12 +134,15 @@ func TestEmbedderChineseParaphrase(t *testing.T) {
 		}) {
 			t.Fatalf("%q shares a character with an example", q)
 		}
-		c, l := with.Match(q, 1)[0], without.Match(q, 1)[0]
-		t.Logf("%q: with the dictionary %s (%.2f), without %s (%.2f)", q, c.ArticleID, c.Confidence, l.ArticleID, l.Confidence)
+		c, l, ch := with.Match(q, 1)[0], without.Match(q, 1)[0], chars.nearest(q)
+		t.Logf("%q: with the encoder %s (%.2f), senses alone %s (%.2f), characters alone %s", q, c.ArticleID, c.Confidence, l.ArticleID, l.Confidence, ch)
 		if c.ArticleID != want {
-			t.Errorf("with the dictionary, Match(%q) = %s, want %s", q, c.ArticleID, want)
+			t.Errorf("with the encoder, Match(%q) = %s, want %s", q, c.ArticleID, want)
 		}
 		if l.ArticleID != want {
+			t.Errorf("without the encoder, Match(%q) = %s, want %s through the senses", q, l.ArticleID, want)
+		}
+		if ch != want {
 			misses++
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/huiying/huiying/internal/lex"
 )
 
 // Article is one answer the matcher can pick, with the questions it answers.
@@ -108,11 +110,12 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Matcher blends three models of different kinds over hashed TF-IDF
-// features (a multinomial logistic regression, a one-vs-rest linear SVM
-// and a network with one hidden layer): the confidence is the softmax of a
-// weighted sum of their class scores, the weights fitted on held-out
-// questions. It is safe for concurrent use by Match.
+// Matcher blends four scorers of different kinds over hashed TF-IDF
+// features (a multinomial logistic regression, a one-vs-rest linear SVM,
+// a network with one hidden layer, and the nearest training example): the
+// confidence is the softmax of a weighted sum of their class scores, the
+// weights fitted on held-out questions when articles have five examples or
+// more. It is safe for concurrent use by Match.
 type Matcher struct {
 	ids []string
 	vec *vectorizer
@@ -123,6 +126,7 @@ type Matcher struct {
 	members   []*model // the logistic regression (its seed ensemble)
 	svm       *model   // one-vs-rest linear SVM; nil when not blended
 	mlp       *mlp     // nil when not blended
+	nn        *neighbours
 	// blend weighs each scorer's class scores (see parts); the
 	// confidences are the softmax of the weighted sum.
 	blend []float64
@@ -151,8 +155,9 @@ func Train(articles []Article, opts Options) *Matcher {
 }
 
 type example struct {
-	x []feat
-	y int
+	x   []feat
+	y   int
+	han bool // Chinese text: the neighbours leave its sentence vector out
 }
 
 // train trains a matcher with opts, its defaults filled in.
@@ -184,7 +189,7 @@ func train(articles []Article, opts Options) *Matcher {
 	}
 	ex := make([]example, len(texts))
 	for i, t := range texts {
-		ex[i] = example{m.withDense(vec.vector(t), t, dense[i]), labels[i]}
+		ex[i] = example{m.withDense(vec.vector(t), t, dense[i]), labels[i], lex.HasHan(t)}
 	}
 	m.blend = defaultBlend()
 	var in, ho []example
@@ -204,7 +209,7 @@ func train(articles []Article, opts Options) *Matcher {
 		ys := make([]int, len(ho))
 		for i, e := range ho {
 			ys[i] = e.y
-			for p, sc := range inner.parts(e.x) {
+			for p, sc := range inner.parts(e.x, e.han) {
 				s[p] = append(s[p], sc)
 			}
 		}
@@ -231,6 +236,7 @@ func (m *Matcher) fitParts(ex []example, opts Options) {
 	}
 	wg.Go(func() { m.svm = fitSVM(ex, dim, k, opts.SVMCost, opts.Seed) })
 	wg.Go(func() { m.mlp = fitMLP(ex, dim, k, defaultMLP(opts.Seed)) })
+	wg.Go(func() { m.nn = newNeighbours(ex, dim, k, int32(m.vec.dim()), m.denseFrom) })
 	wg.Wait()
 }
 
@@ -244,13 +250,16 @@ func (m *Matcher) numParts() int {
 	if m.mlp != nil {
 		n++
 	}
+	if m.nn != nil {
+		n++
+	}
 	return n
 }
 
 // parts returns each scorer's class scores for x, in numParts order: the
 // logistic regression's logits (averaged over the ensemble's members),
 // the SVM's margins, the network's logits.
-func (m *Matcher) parts(x []feat) [][]float64 {
+func (m *Matcher) parts(x []feat, han bool) [][]float64 {
 	k := len(m.ids)
 	out := make([][]float64, 0, 3)
 	lr := make([]float64, k)
@@ -272,13 +281,19 @@ func (m *Matcher) parts(x []feat) [][]float64 {
 		m.mlp.scores(x, s)
 		out = append(out, s)
 	}
+	if m.nn != nil {
+		s := make([]float64, k)
+		m.nn.scores(x, m.denseFrom(han), s)
+		out = append(out, s)
+	}
 	return out
 }
 
 // defaultBlend is the weight of each scorer (the logistic regression, the
-// SVM, the network) when none are fitted (Options.Uncalibrated): about
-// what the fit gives on Banking77.
-func defaultBlend() []float64 { return []float64{0.5, 0.8, 0.4} }
+// SVM, the network, the nearest example) when none are fitted (fewer than
+// five examples per article, or Options.Uncalibrated): the first three
+// about what the fit gives on Banking77, the last see neighbourWeight.
+func defaultBlend() []float64 { return []float64{0.5, 0.8, 0.4, neighbourWeight} }
 
 // fit runs AdaGrad SGD on the softmax cross-entropy.
 func (m *model) fit(ex []example, opts Options) {
@@ -384,7 +399,7 @@ func (m *Matcher) Match(q string, k int) []Candidate {
 		return nil
 	}
 	z := make([]float64, n)
-	for p, s := range m.parts(m.features(q)) {
+	for p, s := range m.parts(m.features(q), lex.HasHan(q)) {
 		for c, v := range s {
 			z[c] += m.blend[p] * v
 		}

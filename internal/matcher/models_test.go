@@ -23,7 +23,7 @@ func toyExamples() []example {
 	var ex []example
 	for i := range 30 {
 		c := i % 3
-		ex = append(ex, example{[]feat{{int32(c), 1}, {3, float32(i%5) / 5}}, c})
+		ex = append(ex, example{x: []feat{{int32(c), 1}, {3, float32(i%5) / 5}}, y: c})
 	}
 	return ex
 }
@@ -54,10 +54,10 @@ func TestFitMLPLearnsXOR(t *testing.T) {
 	var ex []example
 	for range 20 {
 		ex = append(ex,
-			example{[]feat{{0, 1}, {2, 1}}, 1},
-			example{[]feat{{1, 1}, {2, 1}}, 1},
-			example{[]feat{{0, 1}, {1, 1}, {2, 1}}, 0},
-			example{[]feat{{2, 1}}, 0})
+			example{x: []feat{{0, 1}, {2, 1}}, y: 1},
+			example{x: []feat{{1, 1}, {2, 1}}, y: 1},
+			example{x: []feat{{0, 1}, {1, 1}, {2, 1}}, y: 0},
+			example{x: []feat{{2, 1}}, y: 0})
 	}
 	m := fitMLP(ex, 3, 2, mlpOptions{hidden: 16, epochs: 60, rate: 0.1, seed: 1})
 	out := make([]float64, 2)
