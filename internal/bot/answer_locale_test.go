@@ -76,18 +76,7 @@ func TestAnswerInVisitorsLanguage(t *testing.T) {
 		}
 		ids := make([]string, len(cases))
 		for i, tc := range cases {
-			c, ct, err := convs.Start(ctx, in, conversation.NewContact{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids[i] = c.ID
-			if err := convs.Write(ctx, func(tx *store.Tx) error {
-				_, err := convs.Append(ctx, tx, conversation.NewMessage{ConversationID: c.ID, ContactID: ct.ID,
-					Direction: conversation.Inbound, AuthorType: conversation.AuthorContact, AuthorID: ct.ID, Body: tc.q})
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
+			ids[i] = ask(t, convs, in, tc.q)
 		}
 		evs, err := bus.ReadEvents(ctx, db, 0, 100)
 		if err != nil {

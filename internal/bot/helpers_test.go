@@ -45,3 +45,22 @@ func demoDesk(t *testing.T, db *store.DB, now func() time.Time) (*conversation.S
 	}
 	return convs, ks, in
 }
+
+// ask starts a conversation in the inbox and stores the visitor's
+// question in it, as intake does; it returns the conversation's id.
+func ask(t *testing.T, convs *conversation.Store, in conversation.Inbox, question string) string {
+	t.Helper()
+	ctx := context.Background()
+	c, ct, err := convs.Start(ctx, in, conversation.NewContact{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := convs.Write(ctx, func(tx *store.Tx) error {
+		_, err := convs.Append(ctx, tx, conversation.NewMessage{ConversationID: c.ID, ContactID: ct.ID,
+			Direction: conversation.Inbound, AuthorType: conversation.AuthorContact, AuthorID: ct.ID, Body: question})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/huiying/huiying/internal/bus"
-	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/routing"
 	"github.com/huiying/huiying/internal/store"
 	"github.com/huiying/huiying/internal/store/storetest"
@@ -52,17 +51,7 @@ func TestAfterHoursHandoffTellsWhenSupportOpens(t *testing.T) {
 				if _, err := routing.NewStore(db, now).SetTeam(ctx, team.ID, routing.TeamChange{TimeZone: &tc.tz, Week: &week, Holidays: &days}); err != nil {
 					t.Fatal(err)
 				}
-				c, ct, err := convs.Start(ctx, in, conversation.NewContact{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := convs.Write(ctx, func(tx *store.Tx) error {
-					_, err := convs.Append(ctx, tx, conversation.NewMessage{ConversationID: c.ID, ContactID: ct.ID,
-						Direction: conversation.Inbound, AuthorType: conversation.AuthorContact, AuthorID: ct.ID, Body: tc.question})
-					return err
-				}); err != nil {
-					t.Fatal(err)
-				}
+				id := ask(t, convs, in, tc.question)
 				evs, err := bus.ReadEvents(ctx, db, 0, 100)
 				if err != nil {
 					t.Fatal(err)
@@ -70,7 +59,7 @@ func TestAfterHoursHandoffTellsWhenSupportOpens(t *testing.T) {
 				if err := newService(convs, ks, Options{}).Handle(ctx, evs); err != nil {
 					t.Fatal(err)
 				}
-				msgs, err := convs.Messages(ctx, c.ID, 1, 10, false)
+				msgs, err := convs.Messages(ctx, id, 1, 10, false)
 				if err != nil || len(msgs) != 1 {
 					t.Fatalf("bot messages %+v, %v; want one", msgs, err)
 				}
@@ -87,7 +76,7 @@ func TestAfterHoursHandoffTellsWhenSupportOpens(t *testing.T) {
 				}
 				// It waits in the team's queue for the morning.
 				var n int
-				if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ? AND team_id = ?", c.ID, team.ID).Scan(&n); err != nil || n != 1 {
+				if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ? AND team_id = ?", id, team.ID).Scan(&n); err != nil || n != 1 {
 					t.Fatalf("queued %d times in the team's queue (%v); want once", n, err)
 				}
 			})
