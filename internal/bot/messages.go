@@ -98,12 +98,18 @@ func pick(locale, zh, en string) string {
 func suggestionsBody(locale string, refs []ArticleRef) string {
 	var b strings.Builder
 	b.WriteString(pick(locale, "我不太确定您问的是哪个问题，是下面这些吗？", "I'm not sure which of these you mean. Is it one of them?"))
-	for i, r := range refs {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, refLabel(locale, r))
-	}
+	writeRefList(&b, locale, refs)
 	b.WriteString("\n\n" + pick(locale, "如果都不是，请换个说法，或回复“人工”联系客服。",
 		"If none fits, please rephrase, or type \"agent\" to reach a person."))
 	return b.String()
+}
+
+// writeRefList writes refs as a numbered list, one per line, titles marked
+// when in the other language.
+func writeRefList(b *strings.Builder, locale string, refs []ArticleRef) {
+	for i, r := range refs {
+		fmt.Fprintf(b, "\n%d. %s", i+1, refLabel(locale, r))
+	}
 }
 
 func noAnswerBody(locale string) string {
@@ -147,9 +153,7 @@ func notSolvedBody(locale string) string {
 func notSolvedSuggestionsBody(locale string, refs []ArticleRef) string {
 	var b strings.Builder
 	b.WriteString(pick(locale, "抱歉没能解决。是下面这些问题吗？", "Sorry that didn't solve it. Is it one of these?"))
-	for i, r := range refs {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, refLabel(locale, r))
-	}
+	writeRefList(&b, locale, refs)
 	b.WriteString("\n\n" + pick(locale, "都不是的话，您可以换个说法再问一次，或者转人工客服。",
 		"If none fits, you can ask in other words, or talk to a person."))
 	return b.String()

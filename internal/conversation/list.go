@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/huiying/huiying/internal/apperr"
+	"github.com/huiying/huiying/internal/store"
 )
 
 // Filter selects conversations for an inbox view. Empty fields match all.
@@ -58,7 +59,7 @@ func (s *Store) where(f Filter, withAssignee bool) (string, []any, error) {
 		for i, st := range sts {
 			a[i] = string(st)
 		}
-		add("status IN ("+placeholders(len(sts))+")", a...)
+		add("status IN ("+store.Placeholders(len(sts))+")", a...)
 	}
 	if f.InboxID != "" {
 		add("inbox_id = ?", f.InboxID)

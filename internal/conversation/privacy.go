@@ -156,7 +156,7 @@ func deleteConversations(ctx context.Context, tx *store.Tx, ids []string) ([]str
 	var atts []string
 	for start := 0; start < len(ids); start += 200 {
 		chunk := ids[start:min(start+200, len(ids))]
-		in := "(" + placeholders(len(chunk)) + ")"
+		in := "(" + store.Placeholders(len(chunk)) + ")"
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id

@@ -108,7 +108,7 @@ func getConversation(ctx context.Context, q querier, id string) (Conversation, e
 }
 
 // tagsQuery reads the tags of n conversations.
-func tagsQuery(n int) string { return tagsQueryHead + placeholders(n) + tagsQueryTail }
+func tagsQuery(n int) string { return tagsQueryHead + store.Placeholders(n) + tagsQueryTail }
 
 const (
 	tagsQueryHead = "SELECT conversation_id, tag FROM conversation_tags WHERE conversation_id IN ("
@@ -138,17 +138,6 @@ func loadTags(ctx context.Context, q querier, ids []string) (map[string][]string
 		out[id] = append(out[id], tag)
 	}
 	return out, rows.Err()
-}
-
-func placeholders(n int) string {
-	b := make([]byte, 0, n*2)
-	for i := range n {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '?')
-	}
-	return string(b)
 }
 
 func nullable(s string) any {

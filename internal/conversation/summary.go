@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/huiying/huiying/internal/store"
 )
 
 // PreviewRunes is the length of a list item's last-message preview, in
@@ -51,7 +53,7 @@ func (s *Store) Summarize(ctx context.Context, convs []Conversation) ([]Summary,
 	}
 	type who struct{ name, email string }
 	contacts := map[string]who{}
-	rows, err := s.db.Query(ctx, "SELECT id, name, email FROM contacts WHERE id IN ("+placeholders(len(contactIDs))+")", contactIDs...)
+	rows, err := s.db.Query(ctx, "SELECT id, name, email FROM contacts WHERE id IN ("+store.Placeholders(len(contactIDs))+")", contactIDs...)
 	if err != nil {
 		return nil, fmt.Errorf("read contacts of the list: %w", err)
 	}
@@ -89,7 +91,7 @@ func (s *Store) lastMessages(ctx context.Context, convIDs []any) (map[string]*La
 		AND m.seq = COALESCE(
 			(SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id AND l.direction <> 'system'),
 			(SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = m.conversation_id))`,
-		PreviewRunes, placeholders(len(convIDs))), convIDs...)
+		PreviewRunes, store.Placeholders(len(convIDs))), convIDs...)
 	if err != nil {
 		return nil, fmt.Errorf("read last messages: %w", err)
 	}

@@ -13,7 +13,6 @@ import (
 // much to trust it.
 type neighbours struct {
 	labels []int
-	k      int
 	sparse int32      // columns below are sparse (postings), from here dense
 	posts  [][]nnPost // sparse column -> examples having it
 	// dense holds the examples' sentence vectors (unit-scaled with the
@@ -74,7 +73,7 @@ func unit(x []feat, off int32) []feat {
 }
 
 func newNeighbours(ex []example, dim, k int, sparse int32, denseFrom func(han bool) int32) *neighbours {
-	nn := &neighbours{labels: make([]int, len(ex)), k: k, sparse: sparse, posts: make([][]nnPost, sparse), dims: dim - int(sparse)}
+	nn := &neighbours{labels: make([]int, len(ex)), sparse: sparse, posts: make([][]nnPost, sparse), dims: dim - int(sparse)}
 	per := make([]int, k)
 	for _, e := range ex {
 		per[e.y]++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -105,12 +106,7 @@ func (s *Store) handlingTime(ctx context.Context, q querier, team string) (time.
 }
 
 func median(xs []int64) int64 {
-	s := append([]int64(nil), xs...)
-	for i := 1; i < len(s); i++ { // insertion sort: at most 50
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
+	s := slices.Sorted(slices.Values(xs))
 	return s[len(s)/2]
 }
 

@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/huiying/huiying/internal/conversation"
 	"github.com/huiying/huiying/internal/store"
@@ -37,7 +38,7 @@ func (r *Router) overflow(ctx context.Context) error {
 
 func (r *Router) overflowTeam(ctx context.Context, t Team) (int, error) {
 	now := r.opts.Now()
-	cutoff := now.Add(-minutes(t.OverflowAfterMinutes)).UnixMilli()
+	cutoff := now.Add(-time.Duration(t.OverflowAfterMinutes) * time.Minute).UnixMilli()
 	moved := 0
 	err := r.writer.Write(ctx, func(tx *store.Tx) error {
 		moved = 0

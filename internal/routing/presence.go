@@ -2,10 +2,7 @@ package routing
 
 import (
 	"context"
-	"time"
 )
-
-func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
 
 // SetPresence is an agent choosing their presence (the console's switch
 // or PUT /api/v1/me/presence).

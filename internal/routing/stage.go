@@ -168,18 +168,14 @@ func (s *Store) syncState(ctx context.Context, ids []string) (map[string]syncSta
 		out[id] = syncState{rank: -1}
 	}
 	args := make([]any, len(ids))
-	marks := make([]byte, 0, 2*len(ids))
 	for i, id := range ids {
 		args[i] = id
-		if i > 0 {
-			marks = append(marks, ',')
-		}
-		marks = append(marks, '?')
 	}
-	if err := s.readConvs(ctx, string(marks), args, out); err != nil {
+	marks := store.Placeholders(len(ids))
+	if err := s.readConvs(ctx, marks, args, out); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT conversation_id, rank, team_id FROM routing_queue WHERE conversation_id IN ("+string(marks)+")", args...)
+	rows, err := s.db.Query(ctx, "SELECT conversation_id, rank, team_id FROM routing_queue WHERE conversation_id IN ("+marks+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read queue entries: %w", err)
 	}
@@ -195,7 +191,7 @@ func (s *Store) syncState(ctx context.Context, ids []string) (map[string]syncSta
 		out[id] = st
 	}
 	rows.Close()
-	rows, err = s.db.Query(ctx, "SELECT conversation_id, agent_id FROM routing_assignments WHERE released_at IS NULL AND conversation_id IN ("+string(marks)+")", args...)
+	rows, err = s.db.Query(ctx, "SELECT conversation_id, agent_id FROM routing_assignments WHERE released_at IS NULL AND conversation_id IN ("+marks+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read open assignments: %w", err)
 	}

@@ -421,3 +421,15 @@ func IsUniqueViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
+
+// Placeholders is n bind marks separated by commas, for "IN (…)".
+func Placeholders(n int) string {
+	b := make([]byte, 0, n*2)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}
